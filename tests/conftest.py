@@ -1,0 +1,46 @@
+"""Suite-wide set-up: headless Qt, English-independent defaults, PostgreSQL gating."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests import pg  # noqa: E402
+
+_pg_skipped: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """URL of a reachable PostgreSQL server; fails (never skips) where one must run."""
+    import sqlalchemy as sa
+
+    if not pg.must_run():
+        pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
+    engine = sa.create_engine(pg.pg_url())
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure here is a broken set-up
+        pytest.fail(f"PostgreSQL must be reachable at {pg.pg_url()}: {exc}")
+    finally:
+        engine.dispose()
+    yield pg.pg_url()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and "postgres" in report.keywords:
+        _pg_skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _pg_skipped and pg.must_run():
+        print(f"\nPostgreSQL is available but {len(_pg_skipped)} postgres tests were skipped:")
+        for nodeid in _pg_skipped:
+            print("  ", nodeid)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
