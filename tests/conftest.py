@@ -6,11 +6,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Iterator
 
-import pytest  # noqa: E402
+import pytest
 
-from tests import pg  # noqa: E402
+from tests import pg
 
 _pg_skipped: list[str] = []
 
@@ -26,7 +26,7 @@ def pg_admin_url() -> Iterator[str]:
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("select 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure here is a broken set-up
+    except Exception as exc:
         pytest.fail(f"PostgreSQL must be reachable at {pg.pg_url()}: {exc}")
     finally:
         engine.dispose()
