@@ -50,7 +50,7 @@ def N_(message: str) -> str:
     return message
 
 
-def tr(message: str, **params: object) -> str:
+def tr(message: str, /, **params: object) -> str:
     """Translate ``message`` into the current language and fill its ``{fields}``."""
     text = _catalog.gettext(message)
     if not params:
@@ -61,7 +61,7 @@ def tr(message: str, **params: object) -> str:
         return message.format(**params)
 
 
-def ntr(singular: str, plural: str, n: int, **params: object) -> str:
+def ntr(singular: str, plural: str, n: int, /, **params: object) -> str:
     """Plural-aware :func:`tr`; ``n`` is also available as ``{n}``."""
     text = _catalog.ngettext(singular, plural, n)
     try:

@@ -9,10 +9,11 @@ import pytest
 
 from kamdesk.domain import clock
 from kamdesk.domain.hlc import HybridClock, Stamp
-from kamdesk.domain.ids import uuid7, uuid7_time_ms
+from kamdesk.domain.ids import Uuid7Generator, uuid7_time_ms
 
 
 def test_uuid7_is_version_7_and_sorts_by_creation_even_within_one_millisecond():
+    uuid7 = Uuid7Generator()
     ids = [uuid7(now_ms=1_763_800_000_000) for _ in range(5000)]
     assert ids == sorted(ids)
     assert len(set(ids)) == 5000
@@ -23,6 +24,7 @@ def test_uuid7_is_version_7_and_sorts_by_creation_even_within_one_millisecond():
 
 
 def test_uuid7_keeps_order_when_the_wall_clock_steps_back():
+    uuid7 = Uuid7Generator()
     later = uuid7(now_ms=1_900_000_000_000)
     earlier_clock = uuid7(now_ms=1_800_000_000_000)
     assert earlier_clock > later
