@@ -34,8 +34,16 @@ def test_every_table_creates_and_money_and_instants_round_trip(pg_engine: sa.Eng
     issued = datetime(2026, 2, 13, 17, 30, tzinfo=beijing)
     with sa.orm.Session(pg_engine) as s, s.begin():
         s.add(Branch(code="HZ", name="杭州分公司"))
-        s.add(Product(code="DDN", name="DDN数字电路", family="circuit", promised_days=5,
-                      monthly_fee=Decimal("12345.67"), created_at=issued))
+        s.add(
+            Product(
+                code="DDN",
+                name="DDN数字电路",
+                family="circuit",
+                promised_days=5,
+                monthly_fee=Decimal("12345.67"),
+                created_at=issued,
+            )
+        )
     with sa.orm.Session(pg_engine) as s:
         product = s.scalars(sa.select(Product)).one()
         assert product.monthly_fee == Decimal("12345.67")
