@@ -1,0 +1,243 @@
+"""The ``kamdesk-hq`` command line: run the HQ service and administer branches and devices.
+
+    kamdesk-hq serve [--db URL] [--serve-db URL] [--host 127.0.0.1] [--port 8700]
+    kamdesk-hq branch add CODE NAME
+    kamdesk-hq branch list
+    kamdesk-hq device code BRANCH_CODE [--days 7]
+    kamdesk-hq device list [--branch CODE]
+    kamdesk-hq device revoke ID
+
+Every command takes ``--db URL`` (a SQLAlchemy URL or a file path; default the SQLite
+file ``./kamdesk-hq.sqlite``) and migrates that database to the newest schema first.
+``device code`` prints the code alone on standard output (what a script captures) and
+its explanation on standard error. Exit codes: 0 success, 1 a refused operation (the
+message says why), 2 bad usage. Messages follow ``--lang`` (default 简体中文).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from kamdesk.domain.clock import local
+from kamdesk.errors import KamdeskError, define
+from kamdesk.hq import admin
+from kamdesk.hq.database import DEFAULT_DB_URL, admin_engine, database_url, display_url, migrate
+from kamdesk.i18n import LANGUAGES, N_, current_language, set_language, tr
+
+define({"hq.needs_extra": N_("kamdesk-hq needs {module}; install it: pip install 'kamdesk[hq]'")})
+
+
+def _when(instant: datetime | None) -> str:
+    return "" if instant is None else local(instant).strftime("%Y-%m-%d %H:%M")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from kamdesk.hq.app import create_app
+    except ModuleNotFoundError as exc:
+        raise KamdeskError("hq.needs_extra", module=exc.name) from exc
+
+    migrate(args.db)
+    serve_url = database_url(args.serve_db or args.db)
+    print(
+        tr(
+            "KAMDesk HQ on http://{host}:{port} with database {db}",
+            host=args.host,
+            port=args.port,
+            db=display_url(serve_url),
+        ),
+        flush=True,
+    )
+    uvicorn.run(
+        create_app(serve_url),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        server_header=False,
+    )
+    return 0
+
+
+def _cmd_branch_add(args: argparse.Namespace) -> int:
+    branch = admin.add_branch(args.engine, args.code, args.name)
+    print(tr("Branch {code} ({name}) created.", code=branch.code, name=branch.name))
+    return 0
+
+
+def _cmd_branch_list(args: argparse.Namespace) -> int:
+    branches = admin.list_branches(args.engine)
+    if not branches:
+        print(tr("No branches yet. Add one with: kamdesk-hq branch add CODE NAME"))
+        return 0
+    print(_table([tr("Branch code"), tr("Branch name")], [[b.code, b.name] for b in branches]))
+    return 0
+
+
+def _cmd_device_code(args: argparse.Namespace) -> int:
+    issued = admin.issue_code(args.engine, args.branch_code, timedelta(days=args.days))
+    print(issued.code, flush=True)
+    print(
+        tr(
+            "One-time registration code for a device of branch {branch} ({name}); "
+            "valid until {until}. Type it in the desktop: kamdesk sync register --code CODE",
+            branch=issued.branch_code,
+            name=issued.branch_name,
+            until=_when(issued.expires_at),
+        ),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _cmd_device_list(args: argparse.Namespace) -> int:
+    devices = admin.list_devices(args.engine, args.branch)
+    if not devices:
+        print(tr("No devices registered."))
+        return 0
+    header = [tr("Device ID"), tr("Branch code"), tr("Device name"), tr("Last seen"), tr("Revoked")]
+    rows = [
+        [d.id, d.branch_code, d.name, _when(d.last_seen_at) or tr("never"), _when(d.revoked_at)]
+        for d in devices
+    ]
+    print(_table(header, rows))
+    return 0
+
+
+def _cmd_device_revoke(args: argparse.Namespace) -> int:
+    device, newly = admin.revoke_device(args.engine, args.device_id)
+    fields = {"id": device.id, "name": device.name, "branch": device.branch_code}
+    if newly:
+        print(
+            tr(
+                "Device {id} ({name}, branch {branch}) revoked; its token no longer works.",
+                **fields,
+            )
+        )
+    else:
+        print(
+            tr(
+                "Device {id} ({name}, branch {branch}) was already revoked on {when}.",
+                when=_when(device.revoked_at),
+                **fields,
+            )
+        )
+    return 0
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        default=DEFAULT_DB_URL,
+        help=tr("HQ database URL or SQLite file (default: ./kamdesk-hq.sqlite)"),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kamdesk-hq", description=tr("KAMDesk HQ service"))
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), help=tr("language of messages"))
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help=tr("run the HQ service (migrates the database first)"))
+    _add_db(serve)
+    serve.add_argument(
+        "--serve-db",
+        help=tr("database URL the service connects with (default: --db)"),
+    )
+    serve.add_argument("--host", default="127.0.0.1", help=tr("address to listen on"))
+    serve.add_argument("--port", type=int, default=8700, help=tr("port to listen on"))
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help=tr("how much the service logs"),
+    )
+    serve.set_defaults(func=_cmd_serve, needs_engine=False)
+
+    branch = sub.add_parser("branch", help=tr("manage branches")).add_subparsers(
+        dest="action", required=True
+    )
+    add = branch.add_parser("add", help=tr("create a branch"))
+    add.add_argument("code", help=tr("short branch code, e.g. HZ"))
+    add.add_argument("name", help=tr("branch name"))
+    _add_db(add)
+    add.set_defaults(func=_cmd_branch_add)
+    blist = branch.add_parser("list", help=tr("list branches"))
+    _add_db(blist)
+    blist.set_defaults(func=_cmd_branch_list)
+
+    device = sub.add_parser("device", help=tr("manage desktop devices")).add_subparsers(
+        dest="action", required=True
+    )
+    code = device.add_parser("code", help=tr("issue a one-time registration code"))
+    code.add_argument("branch_code", help=tr("branch the device will belong to"))
+    code.add_argument(
+        "--days", type=int, default=admin.DEFAULT_CODE_VALIDITY.days, help=tr("days valid")
+    )
+    _add_db(code)
+    code.set_defaults(func=_cmd_device_code)
+    dlist = device.add_parser("list", help=tr("list registered devices"))
+    dlist.add_argument("--branch", help=tr("only this branch"))
+    _add_db(dlist)
+    dlist.set_defaults(func=_cmd_device_list)
+    revoke = device.add_parser("revoke", help=tr("revoke a device's token for good"))
+    revoke.add_argument("device_id", help=tr("device ID as shown by device list"))
+    _add_db(revoke)
+    revoke.set_defaults(func=_cmd_device_revoke)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; in-process callers (tests) keep their language afterwards."""
+    previous = current_language()
+    try:
+        args = build_parser().parse_args(argv)
+        if args.lang:
+            set_language(args.lang)
+        return _run(args)
+    finally:
+        set_language(previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    engine = None
+    try:
+        if getattr(args, "needs_engine", True):
+            migrate(args.db)
+            engine = args.engine = admin_engine(args.db)
+        return int(args.func(args))
+    except ModuleNotFoundError as exc:  # e.g. psycopg for a PostgreSQL URL
+        error = KamdeskError("hq.needs_extra", module=exc.name)
+        print(tr("Error: {detail}", detail=error.message()), file=sys.stderr)
+        return 1
+    except KamdeskError as exc:
+        print(tr("Error: {detail}", detail=exc.message()), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(tr("Cancelled."), file=sys.stderr)
+        return 1
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
