@@ -1,0 +1,366 @@
+"""The main window: navigation column, one page per entry, status bar.
+
+The window owns no data: it asks :class:`ShellService` on the task runner's read
+lane and shows the answers; it never holds an ORM object. Switching language
+rebuilds every widget (nothing keeps an old string), keeping the page and geometry.
+Geometry, toolbar/dock state and the last page are remembered between runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from kamdesk.i18n import N_, tr
+from kamdesk.services.shell import ShellCounts, ShellService, ShellStatus
+from kamdesk.ui.demo_dialog import DemoDataDialog, DemoRequest
+from kamdesk.ui.icons import nav_icon
+from kamdesk.ui.language import LanguageSwitcher
+from kamdesk.ui.messages import failure_text
+from kamdesk.ui.navigation import NavigationColumn
+from kamdesk.ui.pages.coming_soon import ComingSoonPage
+from kamdesk.ui.pages.home import HomePage
+from kamdesk.ui.pages.settings import SettingsPage
+from kamdesk.ui.preferences import Preferences
+from kamdesk.ui.status_bar import ShellStatusBar
+from kamdesk.ui.tasks import Lane, TaskHandle, TaskRunner
+
+log = logging.getLogger(__name__)
+
+DemoBuilder = Callable[..., str]
+"""Called as ``builder(request, progress=..., cancel=...)``; returns a summary sentence."""
+
+STATUS_REFRESH_MS = 30_000
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    key: str
+    label: str  # N_-marked, translated when the window is built
+    icon: str
+    purpose: str = ""  # for pages not built yet: what they will do (N_-marked)
+
+
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("home", N_("My desk"), "home"),
+    PageEntry(
+        "customers",
+        N_("Customers"),
+        "customers",
+        N_(
+            "It will hold the key-account files: search by name, pinyin or credit code, "
+            "grades, key persons, visits, care actions and complaints."
+        ),
+    ),
+    PageEntry(
+        "workorders",
+        N_("Work orders"),
+        "workorders",
+        N_(
+            "It will list demand and fault orders with their deadlines, steps and "
+            "signatures, and print the order forms."
+        ),
+    ),
+    PageEntry(
+        "reports",
+        N_("Reports"),
+        "reports",
+        N_("It will produce the monthly KPI reports as PDF and Excel files."),
+    ),
+    PageEntry(
+        "sync",
+        N_("Sync"),
+        "sync",
+        N_(
+            "It will send your changes to head office, fetch theirs, and let you "
+            "resolve conflicts."
+        ),
+    ),
+    PageEntry("settings", N_("Settings"), "settings"),
+)
+PAGE_INDEX = {entry.key: i for i, entry in enumerate(PAGES)}
+
+
+class MainWindow(QMainWindow):
+    """Navigation on the left, pages in the middle, status at the bottom."""
+
+    page_changed = Signal(int)
+    """Fires when another page became visible; carries its index in PAGES."""
+    rebuilt = Signal()
+    """Fires after the widgets were rebuilt (e.g. in a new language)."""
+
+    def __init__(
+        self,
+        *,
+        shell: ShellService,
+        runner: TaskRunner,
+        prefs: Preferences,
+        language: LanguageSwitcher,
+        default_database: Path,
+        log_file: Path | None = None,
+        demo_builder: DemoBuilder | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self._shell = shell
+        self._runner = runner
+        self._prefs = prefs
+        self._language = language
+        self._default_database = default_database
+        self._log_file = log_file
+        self._demo_builder = demo_builder
+        self._page_actions: list[QAction] = []
+        self._last_counts: ShellCounts | None = None
+        runner.set_parent_widget(self)
+        runner.task_finished.connect(self._on_task_finished)
+
+        geometry, state, page = prefs.window_layout()
+        self._build(page if 0 <= page < len(PAGES) else 0)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._default_geometry()
+        if state is not None:
+            self.restoreState(state)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(STATUS_REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh_status)
+        self._refresh_timer.start()
+        self.refresh()
+
+    # --- building -------------------------------------------------------------------
+
+    def _build(self, page: int) -> None:
+        db_name = Path(self._shell.database_path).name if self._shell.database_path else ""
+        title = tr("KAMDesk key-account desk")
+        self.setWindowTitle(f"{title} — {db_name}" if db_name else title)
+
+        self.navigation = NavigationColumn()
+        self.stack = QStackedWidget()
+        for i, entry in enumerate(PAGES):
+            label = tr(entry.label)
+            self.navigation.add_entry(nav_icon(entry.icon), label, f"{label} (Ctrl+{i + 1})")
+            self.stack.addWidget(self._make_page(entry))
+        self.navigation.fit_width()
+        self.navigation.page_requested.connect(self._on_page_requested)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)  # deletes the previous one on a rebuild
+
+        self.status_bar = ShellStatusBar()
+        self.status_bar.show_database(self._shell.database_path)
+        self.status_bar.conflicts_clicked.connect(lambda: self.show_page(PAGE_INDEX["sync"]))
+        self.setStatusBar(self.status_bar)
+
+        for action in self._page_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self._page_actions = []
+        for i, entry in enumerate(PAGES):
+            action = QAction(tr(entry.label), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(functools.partial(self.show_page, i))
+            self.addAction(action)
+            self._page_actions.append(action)
+        search = QAction(tr("Search"), self)
+        search.setShortcut(QKeySequence.StandardKey.Find)
+        search.triggered.connect(self._focus_search)
+        self.addAction(search)
+        self._page_actions.append(search)
+
+        # The last status is not shown again: its role label is in the old language.
+        # rebuild() asks for a fresh one; the counts are plain numbers.
+        if self._last_counts is not None:
+            self.home_page.show_counts(self._last_counts)
+        self.show_page(page)
+
+    def _make_page(self, entry: PageEntry) -> QWidget:
+        if entry.key == "home":
+            self.home_page = HomePage()
+            self.home_page.demo_requested.connect(self.ask_for_demo)
+            self.home_page.demo_button.setEnabled(self._demo_builder is not None)
+            return self.home_page
+        if entry.key == "settings":
+            self.settings_page = SettingsPage(
+                self._prefs,
+                database_in_use=self._shell.database_path,
+                default_database=self._default_database,
+                log_file=self._log_file,
+            )
+            self.settings_page.language_chosen.connect(self.switch_language)
+            self.settings_page.demo_requested.connect(self.ask_for_demo)
+            self.settings_page.demo_button.setEnabled(self._demo_builder is not None)
+            return self.settings_page
+        return ComingSoonPage(tr(entry.label), tr(entry.purpose))
+
+    def _default_geometry(self) -> None:
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 760)
+            return
+        area = screen.availableGeometry()
+        self.resize(min(1280, int(area.width() * 0.92)), min(800, int(area.height() * 0.92)))
+        frame = self.frameGeometry()
+        frame.moveCenter(area.center())
+        self.move(frame.topLeft())
+
+    # --- navigation -----------------------------------------------------------------
+
+    def current_page(self) -> int:
+        return self.stack.currentIndex()
+
+    def show_page(self, index: int) -> None:
+        """Show page ``index`` of PAGES and highlight its navigation row."""
+        if self.navigation.currentRow() != index:
+            self.navigation.setCurrentRow(index)  # comes back through page_requested
+        else:
+            self._on_page_requested(index)
+
+    def _on_page_requested(self, index: int) -> None:
+        if self.stack.currentIndex() != index:
+            self.stack.setCurrentIndex(index)
+            self.page_changed.emit(index)
+
+    def _focus_search(self) -> None:
+        header = getattr(self.stack.currentWidget(), "header", None)
+        if header is not None:
+            header.focus_search()
+
+    # --- data -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the status bar facts and the home page counts in the background."""
+        self.refresh_status()
+        self._runner.run(
+            lambda progress, cancel: self._shell.counts(),
+            title=tr("Counting records"),
+            show_progress=False,
+            on_success=self._show_counts,
+            on_failure=self._show_background_failure,
+        )
+
+    def refresh_status(self) -> TaskHandle:
+        return self._runner.run(
+            lambda progress, cancel: self._shell.status(),
+            title=tr("Reading the sync state"),
+            show_progress=False,
+            on_success=self._show_status,
+            on_failure=self._show_background_failure,
+        )
+
+    def _show_status(self, status: ShellStatus) -> None:
+        self.status_bar.show_status(status)
+
+    def _show_counts(self, counts: ShellCounts) -> None:
+        self._last_counts = counts
+        self.home_page.show_counts(counts)
+
+    def _show_background_failure(self, exc: BaseException) -> None:
+        self.status_bar.showMessage(failure_text(tr("Reading the database"), exc), 15_000)
+
+    def _on_task_finished(self, handle: TaskHandle) -> None:
+        if handle.lane is Lane.WRITE:
+            self.refresh()
+
+    # --- language -------------------------------------------------------------------
+
+    def switch_language(self, language: str) -> None:
+        """Use ``language`` from now on (remembered) and rebuild every widget in it."""
+        self._prefs.language = language
+        self._language.apply(language)
+        # Rebuild after the signal that asked for it has returned: it came from a
+        # widget the rebuild deletes.
+        QTimer.singleShot(0, self, self.rebuild)
+
+    def rebuild(self) -> None:
+        self._build(self.current_page())
+        self.refresh_status()
+        self.rebuilt.emit()
+
+    # --- demo data ------------------------------------------------------------------
+
+    def ask_for_demo(self) -> None:
+        """Ask for a new file and sizes, then generate demo data into it."""
+        if self._demo_builder is None:
+            return
+        dialog = DemoDataDialog(
+            suggested_path=self._suggested_demo_path(),
+            database_in_use=self._shell.database_path,
+            parent=self,
+        )
+        if dialog.exec() == DemoDataDialog.DialogCode.Accepted:
+            self.start_demo(dialog.request())
+
+    def start_demo(self, request: DemoRequest) -> TaskHandle:
+        if self._demo_builder is None:
+            raise RuntimeError("no demo builder")
+        return self._runner.run(
+            functools.partial(self._demo_builder, request),
+            title=tr("Generating demo data"),
+            lane=Lane.WRITE,
+            on_success=lambda summary: self._demo_done(request, summary),
+        )
+
+    def _demo_done(self, request: DemoRequest, summary: Any) -> None:
+        answer = QMessageBox.question(
+            self,
+            tr("Demo data ready"),
+            tr(
+                "{summary}\n\nUse {path} the next time KAMDesk starts?",
+                summary=str(summary),
+                path=str(request.path),
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._prefs.database_path = request.path
+            self.settings_page.set_database_choice(request.path)
+
+    def _suggested_demo_path(self) -> Path:
+        in_use = self._shell.database_path
+        folder = Path(in_use).parent if in_use else self._default_database.parent
+        candidate = folder / "kamdesk-demo.sqlite"
+        n = 2
+        while candidate.exists():
+            candidate = folder / f"kamdesk-demo-{n}.sqlite"
+            n += 1
+        return candidate
+
+    # --- closing --------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        visible = [h for h in self._runner.active_tasks() if h.dialog is not None]
+        if visible:
+            answer = QMessageBox.question(
+                self,
+                tr("Work in progress"),
+                tr(
+                    "“{task}” is still running. Cancel it and close KAMDesk?",
+                    task=visible[0].title,
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            for handle in visible:
+                handle.cancel()
+        self._refresh_timer.stop()
+        self._prefs.save_window_layout(self.saveGeometry(), self.saveState(), self.current_page())
+        event.accept()
