@@ -6,10 +6,6 @@ folders point into a temporary home so the user's own are never read or changed.
 The operating system's file cache is warm (one untimed run first): this measures the
 app's work, not the disk. Baseline, same run, same way: a bare PySide6
 ``QMainWindow`` shown, then the process exits.
-
-Until ``kamdesk/app.py`` honours ``KAMDESK_EXIT_WHEN_SHOWN`` itself, the runs go
-through :mod:`benchmarks._app_driver`, which quits right after ``MainWindow.show()``;
-the result says which way was used.
 """
 
 from __future__ import annotations
@@ -18,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from benchmarks.registry import ROOT, Context, Measurement, benchmark, median, timed_runs
+from benchmarks.registry import Context, Measurement, benchmark, median, timed_runs
 
 START_BUDGET_S = 3.0
 """KAMDesk's own target (the issue names no number): a shown window within 3 s."""
@@ -33,10 +29,6 @@ BARE_WINDOW = (
     "QTimer.singleShot(0, app.quit)\n"
     "app.exec()\n"
 )
-
-
-def app_has_exit_hook() -> bool:
-    return "KAMDESK_EXIT_WHEN_SHOWN" in (ROOT / "kamdesk" / "app.py").read_text(encoding="utf-8")
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -64,16 +56,11 @@ def _env(home: Path) -> dict[str, str]:
 def cold_start(ctx: Context) -> list[Measurement]:
     dataset = ctx.dataset()
     runs = RUNS.get(ctx.scale, 5)
-    hooked = app_has_exit_hook()
-    if hooked:
-        command = [ctx.python, "-m", "kamdesk.cli", "--db", str(dataset)]
-    else:
-        command = [ctx.python, "-m", "benchmarks._app_driver", str(dataset)]
+    command = [ctx.python, "-m", "kamdesk.cli", "--db", str(dataset)]
     with tempfile.TemporaryDirectory(prefix="kamdesk-bench-home-") as home:
         env = _env(Path(home))
         app = timed_runs(command, runs, env)
         bare = timed_runs([ctx.python, "-c", BARE_WINDOW], runs, env)
-    how = "app's exit hook" if hooked else "benchmarks/_app_driver.py (app.py has no exit hook yet)"
     return [
         Measurement(
             "cold start to shown main window",
@@ -83,6 +70,6 @@ def cold_start(ctx: Context) -> list[Measurement]:
             budget=START_BUDGET_S,
             baseline_label="bare PySide6 QMainWindow shown",
             detail=f"median of {runs} runs after 1 warm-up; {dataset.stat().st_size / 1e9:.1f} GB "
-            f"database; via {how}",
+            "database",
         )
     ]

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 import platformdirs
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import Engine
@@ -28,7 +29,7 @@ from kamdesk.db.startup import open_database
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
-from kamdesk.services.shell import ShellService
+from kamdesk.services.container import Services
 from kamdesk.ui.demo_dialog import DemoRequest
 from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.main_window import MainWindow
@@ -52,6 +53,8 @@ UI_FONTS = {
     "linux": ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC"),
 }
 LOG_FILE_NAME = "kamdesk.log"
+EXIT_WHEN_SHOWN = "KAMDESK_EXIT_WHEN_SHOWN"
+"""Set to 1 to quit as soon as the main window is shown (start-up benchmark, smoke tests)."""
 
 
 def run_app(db_path: Path | None, reset_settings: bool = False) -> int:
@@ -77,7 +80,7 @@ def run_app(db_path: Path | None, reset_settings: bool = False) -> int:
     window: MainWindow | None = None
     try:
         window = MainWindow(
-            shell=ShellService(engine),
+            services=Services(engine),
             runner=runner,
             prefs=prefs,
             language=language,
@@ -86,6 +89,8 @@ def run_app(db_path: Path | None, reset_settings: bool = False) -> int:
             demo_builder=build_demo_database,
         )
         window.show()
+        if os.environ.get(EXIT_WHEN_SHOWN) == "1":
+            QTimer.singleShot(0, app.quit)
         status = app.exec()
     finally:
         runner.shutdown(wait=True)

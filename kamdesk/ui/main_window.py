@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from kamdesk.i18n import N_, tr
-from kamdesk.services.shell import ShellCounts, ShellService, ShellStatus
+from kamdesk.services.container import Services
+from kamdesk.services.shell import ShellCounts, ShellStatus
 from kamdesk.ui.demo_dialog import DemoDataDialog, DemoRequest
 from kamdesk.ui.icons import nav_icon
 from kamdesk.ui.language import LanguageSwitcher
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         *,
-        shell: ShellService,
+        services: Services,
         runner: TaskRunner,
         prefs: Preferences,
         language: LanguageSwitcher,
@@ -116,7 +117,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self._shell = shell
+        self._services = services
+        self._shell = services.shell
         self._runner = runner
         self._prefs = prefs
         self._language = language

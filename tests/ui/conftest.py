@@ -29,7 +29,7 @@ from kamdesk.db.models import (
     WorkOrder,
 )
 from kamdesk.db.startup import open_database
-from kamdesk.services.shell import ShellService
+from kamdesk.services.container import Services
 from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.preferences import Preferences
@@ -231,7 +231,7 @@ def make_window(
 
     def make(**kwargs: Any) -> MainWindow:
         window = MainWindow(
-            shell=ShellService(engine),
+            services=Services(engine),
             runner=runner,
             prefs=prefs,
             language=LanguageSwitcher(),
