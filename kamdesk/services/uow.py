@@ -19,6 +19,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kamdesk.db.engine import BEGIN_OPTION
+from kamdesk.sync import capture
+
+assert capture.APPLYING  # importing capture installs the outbox hooks on every Session
 
 
 @contextmanager

@@ -30,6 +30,7 @@ from kamdesk.db.models import (
 )
 from kamdesk.db.startup import open_database
 from kamdesk.services.container import Services
+from kamdesk.sync import capture
 from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.preferences import Preferences
@@ -127,6 +128,7 @@ def seed(engine: sa.Engine) -> Seeded:
     acknowledged batch; 2 open conflicts and 1 resolved; a good sync at 10:00 and a
     failed one at 12:00 (Shanghai)."""
     with Session(engine) as s, s.begin():
+        s.info[capture.APPLYING] = True  # rows already at HQ: only the hand-made outbox is pending
         branch = Branch(code="NJ", name="南京分公司")
         other = Branch(code="AA", name="另一分公司")
         s.add_all([branch, other])
