@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kamdesk.commands import orders
 from kamdesk.domain.progress import Progress
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import LANGUAGES, N_, set_language, tr
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, help=tr("random seed (same seed, same data)"))
     demo.add_argument("--force", action="store_true", help=tr("replace an existing file"))
     demo.set_defaults(func=_cmd_demo)
+    orders.register(sub)
     return parser
 
 

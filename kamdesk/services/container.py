@@ -14,6 +14,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 
 from kamdesk.services.shell import ShellService
+from kamdesk.services.workorders import WorkOrderService
 
 
 @dataclass
@@ -25,3 +26,7 @@ class Services:
     @cached_property
     def shell(self) -> ShellService:
         return ShellService(self.engine)
+
+    @cached_property
+    def work_orders(self) -> WorkOrderService:
+        return WorkOrderService(self.engine)
