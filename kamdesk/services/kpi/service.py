@@ -1,0 +1,190 @@
+"""KpiService: the month/quarter/year/range KPI pack, by dimension, with the ids behind.
+
+Guarantees: the total, every dimension row and the ids come from the same family
+SELECTs for the same bound parameters; values are :meth:`KpiDef.value` of the summed
+numerator and denominator (never averaged averages). Hazard: accounts are attributed
+to their *current* owner AM and group (the file keeps no ownership history).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
+
+from kamdesk.db.models import Branch, IndustryGroup, Product, Staff, Workstation
+from kamdesk.domain.clock import utcnow
+from kamdesk.domain.kpi.definitions import KPI_BY_CODE
+from kamdesk.domain.kpi.figures import (
+    NO_KEY,
+    Dimension,
+    Grain,
+    KpiPack,
+    KpiRow,
+    roll_up,
+    total_figures,
+)
+from kamdesk.domain.kpi.period import Period
+from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
+from kamdesk.errors import KamdeskError, define
+from kamdesk.i18n import N_, tr
+from kamdesk.reports.kpi_context import DataSheet, KpiReportContext
+from kamdesk.services.kpi.details import data_sheets
+from kamdesk.services.kpi.facts import DIMENSIONS, FAMILIES, Family, grain_sql, ids_sql
+from kamdesk.services.kpi.params import period_params
+from kamdesk.services.uow import read_session
+
+define({"kpi.unknown_code": N_("There is no KPI with the code {kpi}.")})
+
+_NAME_SOURCES: dict[Dimension, Any] = {
+    Dimension.BRANCH: (Branch.id, Branch.name),
+    Dimension.GROUP: (IndustryGroup.id, IndustryGroup.name),
+    Dimension.AM: (Staff.id, Staff.name),
+    Dimension.PRODUCT: (Product.id, Product.name),
+    Dimension.WORKSTATION: (Workstation.id, Workstation.name),
+}
+_COLUMN: dict[Dimension, str] = {
+    Dimension.BRANCH: "branch",
+    Dimension.GROUP: "grp",
+    Dimension.AM: "am",
+    Dimension.PRODUCT: "product",
+    Dimension.WORKSTATION: "ws",
+}
+
+
+def family_grains(session: Session, family: Family, params: dict[str, Any]) -> list[Grain]:
+    """The finest-grain sums of one family."""
+    out: list[Grain] = []
+    for row in session.execute(text(grain_sql(family)), params):
+        keys = (row[0], row[1], row[2], row[3], row[4])
+        for i, code in enumerate(family.codes):
+            num, den = row[7 + 2 * i] or 0, row[8 + 2 * i] or 0
+            if num or den:
+                out.append(Grain(code, keys, float(num), float(den), row[5], row[6]))
+    return out
+
+
+def collect_grains(
+    session: Session,
+    period: Period,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> list[Grain]:
+    """Every family's grains for ``period`` (cancellable between families)."""
+    params = period_params(session, period)
+    grains: list[Grain] = []
+    for i, family in enumerate(FAMILIES):
+        check_cancel(cancel)
+        if progress is not None:
+            progress(i, len(FAMILIES), tr("Computing KPIs…"))
+        grains += family_grains(session, family, params)
+    if progress is not None:
+        progress(len(FAMILIES), len(FAMILIES), tr("Computing KPIs…"))
+    return grains
+
+
+def _names(session: Session, dimension: Dimension, keys: Iterable[str]) -> dict[str, str]:
+    id_col, name_col = _NAME_SOURCES[dimension]
+    wanted = [k for k in keys if k]
+    if not wanted:
+        return {}
+    rows = session.execute(select(id_col, name_col).where(id_col.in_(wanted)))
+    return {key: name for key, name in rows}
+
+
+def _rows(session: Session, grains: list[Grain], dimension: Dimension) -> tuple[KpiRow, ...]:
+    figures = roll_up(grains, dimension)
+    names = _names(session, dimension, figures)
+    rows = [KpiRow(dimension, key, names.get(key, key), figs) for key, figs in figures.items()]
+    return tuple(sorted(rows, key=lambda r: (r.name, r.key)))
+
+
+def _branch_name(session: Session) -> str:
+    names = list(session.scalars(select(Branch.name).order_by(Branch.code)))
+    return "、".join(names)
+
+
+class KpiService:
+    """K01–K16 for any period, by branch, industry group, AM, workstation and product."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def pack(
+        self,
+        period: Period,
+        dimensions: Sequence[Dimension] = (Dimension.GROUP, Dimension.AM),
+        *,
+        with_previous: bool = False,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> KpiPack:
+        """Total and per-dimension figures for ``period`` (and the previous period's
+        total when ``with_previous``)."""
+        with read_session(self._engine) as session:
+            grains = collect_grains(session, period, progress, cancel)
+            total = total_figures(grains)
+            previous = None
+            if with_previous:
+                check_cancel(cancel)
+                before = collect_grains(session, period.previous(), None, cancel)
+                label = period.previous().label
+                previous = KpiRow(Dimension.TOTAL, NO_KEY, label, total_figures(before))
+            rows: dict[Dimension, tuple[KpiRow, ...]] = {
+                d: _rows(session, grains, d) for d in dimensions if d is not Dimension.TOTAL
+            }
+            branch = _branch_name(session)
+        return KpiPack(
+            period=period,
+            branch_name=branch,
+            total=KpiRow(Dimension.TOTAL, NO_KEY, tr("Total"), total),
+            rows=rows,
+            previous_total=previous,
+        )
+
+    def data_sheets(self, period: Period) -> tuple[DataSheet, ...]:
+        """The orders, complaints and visits behind the figures, streamed (see
+        :mod:`kamdesk.services.kpi.details`)."""
+        return data_sheets(self._engine, period)
+
+    def report_context(
+        self,
+        period: Period,
+        dimensions: Sequence[Dimension],
+        *,
+        with_data: bool = True,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> KpiReportContext:
+        """What the PDF and the workbook render for ``period``."""
+        pack = self.pack(period, dimensions, with_previous=True, progress=progress, cancel=cancel)
+        sheets = self.data_sheets(period) if with_data else ()
+        return KpiReportContext(pack, utcnow(), tuple(dimensions), sheets)
+
+    def figure_ids(
+        self,
+        period: Period,
+        code: str,
+        part: str = "n",
+        dimension: Dimension = Dimension.TOTAL,
+        key: str = NO_KEY,
+    ) -> tuple[str, ...]:
+        """Ids of the rows counted in the numerator (``part="n"``) or denominator
+        (``"d"``) of ``code`` for ``dimension = key`` (orders, steps, returns,
+        complaints, accounts, revenue lines, forecasts or targets by KPI)."""
+        if code not in KPI_BY_CODE:
+            raise KamdeskError("kpi.unknown_code", kpi=code)
+        if part not in ("n", "d"):
+            raise ValueError("part must be 'n' or 'd'")
+        column = None if dimension is Dimension.TOTAL else _COLUMN[dimension]
+        assert column is None or column in DIMENSIONS
+        ids: list[str] = []
+        with read_session(self._engine) as session:
+            params = {**period_params(session, period), "key": key}
+            for family in FAMILIES:
+                if code in family.codes:
+                    sql = ids_sql(family, code, part, column)
+                    ids += session.scalars(text(sql), params)
+        return tuple(ids)
