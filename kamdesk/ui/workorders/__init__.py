@@ -1,0 +1,1 @@
+"""The work-order screens: lists, the order window, step forms, signature pad, printing."""
