@@ -6,9 +6,11 @@ so a hostile or confused client is refused instead of half-understood.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from kamdesk.sync.messages import MAX_BATCH_OPS
 
 _STRICT = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
@@ -53,3 +55,82 @@ class ErrorOut(BaseModel):
     code: str
     message: str
     params: dict[str, str | int] = Field(default_factory=dict)
+
+
+TableName = Annotated[str, StringConstraints(min_length=1, max_length=48)]
+RowId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Hlc = Annotated[str, StringConstraints(pattern=r"^\d{13}-\d{5}-[^\s]{1,40}$")]
+
+
+class PushOpIn(BaseModel):
+    model_config = _STRICT
+
+    seq: Annotated[int, Field(ge=0)]
+    table: TableName
+    row_id: RowId
+    op: Literal["upsert", "append", "delete"]
+    payload: dict[str, Any]
+    base_version: Annotated[int, Field(ge=0)]
+    hlc: Hlc
+
+
+class PushIn(BaseModel):
+    model_config = _STRICT
+
+    batch_id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
+    batch_seq: Annotated[int, Field(ge=1)]
+    ops: Annotated[list[PushOpIn], Field(max_length=MAX_BATCH_OPS)]
+
+
+class ChangeOut(BaseModel):
+    seq: int
+    table: str
+    row_id: str
+    row_version: int
+    hlc: str
+    deleted: bool
+    payload: dict[str, Any]
+    field_hlc: dict[str, Any]
+    field_versions: dict[str, Any]
+
+
+class OpResultOut(BaseModel):
+    seq: int
+    table: str
+    row_id: str
+    status: str
+    row_version: int | None = None
+    code: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    current: ChangeOut | None = None
+
+
+class ConflictOut(BaseModel):
+    table: str
+    row_id: str
+    field: str
+    kept_value: Any
+    lost_value: Any
+    kept_hlc: str
+    lost_hlc: str
+    kept_by: str | None = None
+    lost_by: str | None = None
+
+
+class PushOut(BaseModel):
+    batch_id: str
+    batch_seq: int
+    results: list[OpResultOut]
+    conflicts: list[ConflictOut]
+
+
+class PullOut(BaseModel):
+    changes: list[ChangeOut]
+    cursor: int
+    more: bool
+    head: int
+
+
+class BlobOut(BaseModel):
+    sha256: str
+    size: int

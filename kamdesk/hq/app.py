@@ -3,7 +3,9 @@
 Endpoints (all under ``/v1``; OpenAPI at ``/openapi.json``):
 - ``GET /v1/health`` — no version header or token needed (for load balancers);
 - ``POST /v1/register`` — one-time code → device token bound to the code's branch;
-- ``GET /v1/whoami`` — the device and branch behind the bearer token.
+- ``GET /v1/whoami`` — the device and branch behind the bearer token;
+- ``POST /v1/push``, ``GET /v1/pull``, ``PUT|GET /v1/blobs/{sha256}`` — sync
+  (:mod:`kamdesk.hq.sync_api`).
 
 Every other request names its protocol in ``X-Kamdesk-Protocol`` (checked before the
 token and before the body). The app is stateless: run replicas over one database.
@@ -14,83 +16,39 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
 import sqlalchemy as sa
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import kamdesk
 from kamdesk.errors import KamdeskError
 from kamdesk.hq import http_guards as guards
 from kamdesk.hq.api_models import ErrorOut, HealthOut, RegisterIn, RegisterOut, WhoAmIOut
+from kamdesk.hq.app_deps import CurrentDevice, Versions, engine_of
 from kamdesk.hq.database import serving_engine
-from kamdesk.hq.devices import ClientVersions, DeviceIdentity, authenticate, register_device
+from kamdesk.hq.devices import register_device
+from kamdesk.hq.sync_api import add_sync_routes
 from kamdesk.sync.protocol import (
     API_PREFIX,
-    HEADER_CLIENT,
     HEADER_PROTOCOL,
-    HEADER_SCHEMA,
     MIN_PROTOCOL_VERSION,
     MIN_SCHEMA_VERSION,
     PROTOCOL_VERSION,
     SCHEMA_VERSION,
 )
 
-MAX_TOKEN_CHARS = 200
-_bearer = HTTPBearer(auto_error=False, description="Device token from /v1/register")
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut} for status in (400, 401, 413, 422, 426, 500)
 }
 
 
-def _engine(request: Request) -> sa.Engine:
-    engine: sa.Engine = request.app.state.engine
-    return engine
-
-
-def client_versions(
-    request: Request,
-    protocol: Annotated[str | None, Header(alias=HEADER_PROTOCOL)] = None,
-    schema: Annotated[str | None, Header(alias=HEADER_SCHEMA)] = None,
-    client: Annotated[str | None, Header(alias=HEADER_CLIENT, max_length=40)] = None,
-) -> ClientVersions:
-    """The versions a request names; refuses a client HQ cannot serve (426)."""
-    schema_version = None if schema is None else guards.parse_version(schema, HEADER_SCHEMA)
-    return guards.check_versions(
-        guards.parse_version(protocol),
-        schema_version,
-        client,
-        request.app.state.min_protocol,
-    )
-
-
-Versions = Annotated[ClientVersions, Depends(client_versions)]
-
-
-def current_device(
-    request: Request,
-    versions: Versions,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> DeviceIdentity:
-    """The device behind ``Authorization: Bearer <token>``; its branch is the scope."""
-    if credentials is None or not credentials.credentials:
-        raise KamdeskError("auth.missing")
-    token = credentials.credentials
-    if len(token) > MAX_TOKEN_CHARS:
-        raise KamdeskError("auth.unknown_token")
-    return authenticate(_engine(request), token, versions)
-
-
-CurrentDevice = Annotated[DeviceIdentity, Depends(current_device)]
-
-
 def _health(request: Request) -> HealthOut | JSONResponse:
     try:
-        with _engine(request).connect() as conn:
+        with engine_of(request).connect() as conn:
             conn.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         guards.log.exception("health check: database unreachable")
@@ -110,7 +68,7 @@ def _register(request: Request, body: RegisterIn, versions: Versions) -> Registe
     )
     if body.protocol != versions.protocol:
         raise KamdeskError("request.invalid", detail=f"protocol differs from {HEADER_PROTOCOL}")
-    done = register_device(_engine(request), body.code, body.device_name, checked)
+    done = register_device(engine_of(request), body.code, body.device_name, checked)
     who = done.identity
     return RegisterOut(
         device_id=who.device_id,
@@ -184,4 +142,5 @@ def create_app(
         responses=_ERRORS,
         summary="The device and branch behind the bearer token",
     )
+    add_sync_routes(app)
     return app

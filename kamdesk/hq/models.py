@@ -14,7 +14,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -100,5 +112,86 @@ class RegistrationCode(Base):
     used_by_device_id: Mapped[str | None] = mapped_column(ForeignKey("devices.id"))
 
 
-BRANCH_SCOPED_TABLES = ("branches", "devices", "registration_codes")
+JsonDoc = JSON().with_variant(JSONB(), "postgresql")
+
+
+class SyncRow(Base):
+    """The current state of one synced desktop row, as HQ accepted it.
+
+    ``change_seq`` is the branch's changelog number of the row's last change: the
+    pull cursor walks ``(branch_id, change_seq)``, an index, so an idle pull costs
+    one index probe whatever the table size. ``field_hlc``/``field_versions`` hold,
+    per field, the clock and the ``row_version`` of its last accepted change.
+    """
+
+    __tablename__ = "sync_rows"
+
+    branch_id: Mapped[str] = mapped_column(ForeignKey("branches.id"), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(48), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_version: Mapped[int] = mapped_column(Integer)
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+    hlc: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    field_hlc: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    field_versions: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    group_key: Mapped[str | None] = mapped_column(String(64))
+    origin_device_id: Mapped[str | None] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ux_sync_rows_cursor", "branch_id", "change_seq", unique=True),
+        Index("ix_sync_rows_group", "branch_id", "table_name", "group_key"),
+    )
+
+
+class SyncBranchState(Base):
+    """One row per branch: the last changelog number handed out.
+
+    Every writing transaction takes this row's lock before numbering its changes, so
+    numbers are handed out in commit order within a branch (a puller never skips a
+    change that commits late).
+    """
+
+    __tablename__ = "sync_branch_state"
+
+    branch_id: Mapped[str] = mapped_column(ForeignKey("branches.id"), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SyncPushBatch(Base):
+    """A device's applied batch and the response it got (replayed on a duplicate, G2)."""
+
+    __tablename__ = "sync_push_batches"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    batch_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(36), unique=True)
+    branch_id: Mapped[str] = mapped_column(ForeignKey("branches.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    response: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+
+
+class SyncBlob(Base):
+    """Content-addressed bytes of a branch (signature images, attachments)."""
+
+    __tablename__ = "sync_blobs"
+
+    branch_id: Mapped[str] = mapped_column(ForeignKey("branches.id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+BRANCH_SCOPED_TABLES = (
+    "branches",
+    "devices",
+    "registration_codes",
+    "sync_rows",
+    "sync_branch_state",
+    "sync_push_batches",
+    "sync_blobs",
+)
 """Tables guarded by row-level security on PostgreSQL (``branches`` by its own id)."""

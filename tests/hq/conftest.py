@@ -51,7 +51,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = request.getfixturevalue("pg_hq_url")
     engine = admin_engine(url)
     with engine.begin() as conn:
-        conn.execute(sa.text("TRUNCATE registration_codes, devices, branches"))
+        conn.execute(sa.text("TRUNCATE registration_codes, devices, branches CASCADE"))
     engine.dispose()
     return url
 

@@ -62,7 +62,7 @@ def test_a_registration_that_read_the_code_before_it_was_spent_still_loses(pg_hq
     serving = serving_engine(pg_hq_url)
     try:
         with owner.begin() as conn:
-            conn.execute(sa.text("TRUNCATE registration_codes, devices, branches"))
+            conn.execute(sa.text("TRUNCATE registration_codes, devices, branches CASCADE"))
         admin.add_branch(owner, "HZ", "杭州分公司")
         code = admin.issue_code(owner, "HZ").code
         with ThreadPoolExecutor(1) as pool, owner.connect() as rival:

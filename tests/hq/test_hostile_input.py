@@ -124,7 +124,14 @@ def test_an_internal_failure_shows_no_trace_sql_or_path(small_client: TestClient
 def test_the_openapi_schema_is_published_with_the_contract(small_client: TestClient):
     schema = small_client.get("/openapi.json").json()
 
-    assert set(schema["paths"]) == {"/v1/health", "/v1/register", "/v1/whoami"}
+    assert set(schema["paths"]) == {
+        "/v1/health",
+        "/v1/register",
+        "/v1/whoami",
+        "/v1/push",
+        "/v1/pull",
+        "/v1/blobs/{sha256}",
+    }
     register = schema["paths"]["/v1/register"]["post"]
     params = {p["name"] for p in register["parameters"]}
     assert HEADER_PROTOCOL in params

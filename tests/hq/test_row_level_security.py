@@ -23,7 +23,7 @@ def two_branches(pg_hq_url: str) -> Iterator[dict[str, object]]:
     """Branches HZ (two devices) and SH (one device), registered through the service."""
     owner = admin_engine(pg_hq_url)
     with owner.begin() as conn:
-        conn.execute(sa.text("TRUNCATE registration_codes, devices, branches"))
+        conn.execute(sa.text("TRUNCATE registration_codes, devices, branches CASCADE"))
     hz = admin.add_branch(owner, "HZ", "杭州分公司")
     sh = admin.add_branch(owner, "SH", "上海分公司")
     serving = serving_engine(pg_hq_url)

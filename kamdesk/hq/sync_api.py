@@ -1,0 +1,140 @@
+"""The sync endpoints of the HQ API: push, pull and blobs (see SYNC.md and
+:mod:`kamdesk.sync.messages`).
+
+Every endpoint acts for the device behind the bearer token; the branch scope comes
+from that token alone and every transaction is scoped to it (row-level security on
+PostgreSQL, the service's own ``branch_id`` filters everywhere).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import FastAPI, Query, Request, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from kamdesk.errors import KamdeskError
+from kamdesk.hq import rowstore
+from kamdesk.hq.api_models import BlobOut, ErrorOut, PullOut, PushIn, PushOut
+from kamdesk.hq.app_deps import CurrentDevice, engine_of
+from kamdesk.hq.database import scope_to_branch
+from kamdesk.hq.devices import DeviceIdentity
+from kamdesk.hq.models import SyncBlob
+from kamdesk.hq.push import push_batch
+from kamdesk.sync.messages import MAX_PULL_LIMIT, PushOp, PushRequest
+from kamdesk.sync.protocol import API_PREFIX
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+DEFAULT_PULL_LIMIT = 500
+_COMMON: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 401, 413, 422, 426, 500)
+}
+
+
+def _push(request: Request, body: PushIn, device: CurrentDevice) -> dict[str, Any]:
+    batch = PushRequest(
+        batch_id=body.batch_id,
+        batch_seq=body.batch_seq,
+        ops=tuple(
+            PushOp(o.seq, o.table, o.row_id, o.op, o.payload, o.base_version, o.hlc)
+            for o in body.ops
+        ),
+    )
+    return push_batch(engine_of(request), device, batch)
+
+
+def _pull(
+    request: Request,
+    device: CurrentDevice,
+    cursor: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+) -> dict[str, Any]:
+    with Session(engine_of(request)) as session, session.begin():
+        scope_to_branch(session, device.branch_id)
+        rows, more = rowstore.page(session, device.branch_id, cursor, limit)
+        changes = [asdict(rowstore.as_change(row)) for row in rows]
+        top = rowstore.head(session, device.branch_id)
+    return {
+        "changes": changes,
+        "cursor": changes[-1]["seq"] if changes else cursor,
+        "more": more,
+        "head": top,
+    }
+
+
+def _checked_name(sha256: str) -> str:
+    if not SHA256.match(sha256):
+        raise KamdeskError("request.invalid", detail="a blob is named by 64 lowercase hex digits")
+    return sha256
+
+
+def _store_blob(engine: sa.Engine, device: DeviceIdentity, sha256: str, data: bytes) -> None:
+    with Session(engine) as session, session.begin():
+        scope_to_branch(session, device.branch_id)
+        if session.get(SyncBlob, (device.branch_id, sha256)) is None:
+            session.add(
+                SyncBlob(branch_id=device.branch_id, sha256=sha256, size=len(data), data=data)
+            )
+
+
+def _load_blob(engine: sa.Engine, device: DeviceIdentity, sha256: str) -> bytes:
+    with Session(engine) as session, session.begin():
+        scope_to_branch(session, device.branch_id)
+        blob = session.get(SyncBlob, (device.branch_id, sha256))
+        if blob is None:
+            raise KamdeskError("blob.not_found", sha256=sha256)
+        return bytes(blob.data)
+
+
+async def _put_blob(request: Request, sha256: str, device: CurrentDevice) -> BlobOut:
+    name = _checked_name(sha256)
+    data = await request.body()
+    if hashlib.sha256(data).hexdigest() != name:
+        raise KamdeskError("blob.hash_mismatch")
+    await run_in_threadpool(_store_blob, engine_of(request), device, name, data)
+    return BlobOut(sha256=name, size=len(data))
+
+
+def _get_blob(request: Request, sha256: str, device: CurrentDevice) -> Response:
+    data = _load_blob(engine_of(request), device, _checked_name(sha256))
+    return Response(content=data, media_type="application/octet-stream")
+
+
+def add_sync_routes(app: FastAPI) -> None:
+    app.add_api_route(
+        f"{API_PREFIX}/push",
+        _push,
+        methods=["POST"],
+        response_model=PushOut,
+        responses={**_COMMON, 409: {"model": ErrorOut}},
+        summary="Apply a frozen batch of changes once; replays answer the same",
+    )
+    app.add_api_route(
+        f"{API_PREFIX}/pull",
+        _pull,
+        methods=["GET"],
+        response_model=PullOut,
+        responses=_COMMON,
+        summary="The branch's changes after a cursor, in commit order",
+    )
+    app.add_api_route(
+        f"{API_PREFIX}/blobs/{{sha256}}",
+        _put_blob,
+        methods=["PUT"],
+        response_model=BlobOut,
+        responses=_COMMON,
+        summary="Store bytes under their SHA-256 (a retry is free)",
+    )
+    app.add_api_route(
+        f"{API_PREFIX}/blobs/{{sha256}}",
+        _get_blob,
+        methods=["GET"],
+        responses={**_COMMON, 404: {"model": ErrorOut}},
+        response_class=Response,
+        summary="The bytes stored under a SHA-256",
+    )

@@ -1,0 +1,326 @@
+"""The desktop sync engine: register once, then ``sync_once`` pushes and pulls.
+
+One round (:meth:`SyncEngine.sync_once`): snapshot never-captured rows once, push
+frozen batches until the outbox is empty (each acknowledgement stored in one
+transaction), then pull pages until HQ has nothing newer (each page and its cursor
+in one transaction). The round stops between units when cancelled; whatever was
+done stays done and the next round continues from there.
+
+Guarantees: see :mod:`kamdesk.sync.outbox` (G1, G2, G5) and :mod:`kamdesk.sync.apply`
+(G5, G6). G7: :func:`backoff_delay` spaces retries with jitter so a timer keeps
+draining a waiting outbox when HQ comes back, with no new local write needed.
+
+Hazard: rows applied from HQ are written with foreign keys unchecked for the
+transaction (a row may arrive before the row it points to); HQ's copy is the truth.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kamdesk.db.engine import BEGIN_OPTION
+from kamdesk.db.models import Blob, SyncLogEntry
+from kamdesk.domain.clock import utcnow
+from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
+from kamdesk.errors import KamdeskError, define
+from kamdesk.i18n import N_, tr
+from kamdesk.sync import outbox, state, tokens
+from kamdesk.sync.apply import apply_page
+from kamdesk.sync.capture import APPLYING, device_clock
+from kamdesk.sync.client import HqClient
+from kamdesk.sync.messages import Change, PushRequest
+from kamdesk.sync.protocol import RegisterRequest, RegisterResponse
+
+PULL_LIMIT = 500
+BLOB_COLUMNS = {"signatures": "image_sha256", "attachments": "blob_sha256"}
+ClientFactory = Callable[[str, str | None, str | None], HqClient]
+
+define(
+    {
+        "sync.not_registered": N_(
+            "This computer is not registered with HQ yet. Register it with an HQ "
+            "address and a registration code first."
+        ),
+        "sync.pull_blocked": N_(
+            "A change from HQ clashes with a local change still waiting to be sent; "
+            "the next sync sends it first and then retries."
+        ),
+    }
+)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one round moved, and whether it finished (outbox empty, pull at HQ's head)."""
+
+    pushed: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    pulled: int = 0
+    batches: int = 0
+    outbox_left: int = 0
+    cursor: int = 0
+    pull_complete: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.outbox_left == 0 and self.pull_complete
+
+    def describe(self) -> str:
+        return tr(
+            "Sent {pushed} changes ({rejected} refused) in {batches} batches, received "
+            "{pulled} changes, {conflicts} new conflicts; {left} changes still waiting.",
+            pushed=self.pushed,
+            rejected=self.rejected,
+            batches=self.batches,
+            pulled=self.pulled,
+            conflicts=self.conflicts,
+            left=self.outbox_left,
+        )
+
+
+def backoff_delay(
+    failures: int, base_s: float = 30.0, cap_s: float = 900.0, rng: random.Random | None = None
+) -> float:
+    """Seconds to wait after ``failures`` failed rounds: exponential, capped, full jitter."""
+    if failures <= 0:
+        return base_s
+    ceiling = min(cap_s, base_s * 2 ** min(failures, 16))
+    return (rng or random.Random()).uniform(base_s / 2, ceiling)
+
+
+def _default_client(url: str, token: str | None, ca_bundle: str | None) -> HqClient:
+    return HqClient(url, token, ca_bundle=ca_bundle)
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        engine: Engine,
+        client_factory: ClientFactory = _default_client,
+        pull_limit: int = PULL_LIMIT,
+    ) -> None:
+        self.engine = engine
+        self._client_factory = client_factory
+        self._pull_limit = pull_limit
+
+    @contextmanager
+    def _write(self, applying: bool = False) -> Iterator[Session]:
+        """One local write transaction; ``applying`` turns capture and foreign keys off."""
+        with self.engine.connect() as conn:
+            raw: Any = conn.connection.driver_connection
+            if applying:
+                raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                bind = conn.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+                with Session(bind=bind) as session:
+                    session.info[APPLYING] = applying
+                    with session.begin():
+                        yield session
+            finally:
+                if applying:
+                    raw.execute("PRAGMA foreign_keys=ON")
+
+    def local_device_id(self) -> str:
+        with self._write() as session:
+            return device_clock(session.connection()).node
+
+    def settings(self) -> dict[str, Any]:
+        with Session(self.engine) as session:
+            keys = (state.HQ_URL, state.CA_BUNDLE, state.BRANCH_CODE, state.BRANCH_NAME)
+            return {k: state.read(session, k) for k in keys}
+
+    def register(
+        self, hq_url: str, code: str, device_name: str, ca_bundle: str | None = None
+    ) -> RegisterResponse:
+        """Trade ``code`` for a token (kept in the credential store) and remember HQ."""
+        device_id = self.local_device_id()
+        with self._client_factory(hq_url, None, ca_bundle) as client:
+            answer = client.register(RegisterRequest(code=code, device_name=device_name))
+        tokens.save_token(device_id, answer.token)
+        with self._write() as session:
+            state.write(session, state.HQ_URL, hq_url.rstrip("/"))
+            state.write(session, state.CA_BUNDLE, ca_bundle)
+            state.write(session, state.HQ_DEVICE_ID, answer.device_id)
+            state.write(session, state.BRANCH_CODE, answer.branch_code)
+            state.write(session, state.BRANCH_NAME, answer.branch_name)
+        return answer
+
+    def _client(self) -> HqClient:
+        found = self.settings()
+        token = tokens.load_token(self.local_device_id())
+        if not found[state.HQ_URL] or not token:
+            raise KamdeskError("sync.not_registered")
+        return self._client_factory(found[state.HQ_URL], token, found[state.CA_BUNDLE])
+
+    def sync_once(
+        self, progress: Progress | None = None, cancel: CancelCheck | None = None
+    ) -> SyncReport:
+        """One push-then-pull round; logs it in the sync history (errors included)."""
+        started = utcnow()
+        tally = _Tally()
+        try:
+            with self._client() as client:
+                self._round(client, tally, progress, cancel)
+        except KamdeskError as exc:
+            self._log(started, tally, exc)
+            raise
+        report = self._report(tally)
+        self._log(started, tally, None)
+        return report
+
+    def _round(
+        self, client: HqClient, tally: _Tally, progress: Progress | None, cancel: CancelCheck | None
+    ) -> None:
+        with self._write() as session:
+            outbox.snapshot_existing(session)
+        self._push_all(client, tally, progress, cancel)
+        try:
+            self._pull_all(client, tally, progress, cancel)
+        except IntegrityError:
+            self._push_all(client, tally, progress, cancel)
+            try:
+                self._pull_all(client, tally, progress, cancel)
+            except IntegrityError as exc:
+                raise KamdeskError("sync.pull_blocked") from exc
+
+    def _push_all(
+        self, client: HqClient, tally: _Tally, progress: Progress | None, cancel: CancelCheck | None
+    ) -> None:
+        while True:
+            check_cancel(cancel)
+            with self._write() as session:
+                batch = outbox.next_batch(session)
+                if batch is None:
+                    return
+                request = outbox.request_of(session, batch)
+                left = outbox.pending_count(session)
+            if progress is not None:
+                progress(tally.pushed, tally.pushed + left, tr("Sending changes to HQ"))
+            self._upload_blobs(client, request)
+            try:
+                response = client.push(request)
+            except KamdeskError as exc:
+                if exc.code != "push.sequence_gap":
+                    raise
+                self._renumber(request, exc)
+                continue
+            with self._write(applying=True) as session:
+                accepted, rejected, added = outbox.record_ack(session, response)
+            tally.add(pushed=accepted, rejected=rejected, conflicts=added, batches=1)
+
+    def _renumber(self, request: PushRequest, exc: KamdeskError) -> None:
+        """HQ expects a later number (this database was restored): take HQ's number."""
+        expected = int(str(exc.params.get("expected", 0)))
+        if expected <= request.batch_seq:
+            raise exc
+        with self._write() as session:
+            outbox.renumber(session, request.batch_id, expected)
+
+    def _upload_blobs(self, client: HqClient, request: PushRequest) -> None:
+        wanted = {
+            str(op.payload[BLOB_COLUMNS[op.table]])
+            for op in request.ops
+            if op.table in BLOB_COLUMNS and op.payload.get(BLOB_COLUMNS[op.table])
+        }
+        for sha256 in sorted(wanted):
+            with Session(self.engine) as session:
+                data = session.scalar(select(Blob.data).where(Blob.sha256 == sha256))
+            if data is not None:
+                client.put_blob(sha256, data)
+
+    def _pull_all(
+        self, client: HqClient, tally: _Tally, progress: Progress | None, cancel: CancelCheck | None
+    ) -> None:
+        tally.pull_complete = False
+        while True:
+            check_cancel(cancel)
+            with Session(self.engine) as session:
+                cursor = int(state.read(session, state.CURSOR, 0))
+            page = client.pull(cursor, self._pull_limit)
+            blobs = self._fetch_blobs(client, page.changes)
+            with self._write(applying=True) as session:
+                for sha256, data in blobs.items():
+                    session.merge(
+                        Blob(
+                            sha256=sha256,
+                            size=len(data),
+                            mime="application/octet-stream",
+                            data=data,
+                            created_at=utcnow(),
+                        )
+                    )
+                applied, added = apply_page(session, page.changes, page.cursor)
+            tally.add(pulled=applied, conflicts=added)
+            tally.cursor = page.cursor
+            if progress is not None:
+                progress(page.cursor, max(page.head, page.cursor), tr("Receiving changes from HQ"))
+            if not page.more:
+                tally.pull_complete = True
+                return
+
+    def _fetch_blobs(self, client: HqClient, changes: tuple[Change, ...]) -> dict[str, bytes]:
+        wanted = {
+            str(c.payload[BLOB_COLUMNS[c.table]])
+            for c in changes
+            if c.table in BLOB_COLUMNS and c.payload.get(BLOB_COLUMNS[c.table])
+        }
+        if not wanted:
+            return {}
+        with Session(self.engine) as session:
+            have = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted))))
+        return {sha256: client.get_blob(sha256) for sha256 in sorted(wanted - have)}
+
+    def _report(self, tally: _Tally) -> SyncReport:
+        with Session(self.engine) as session:
+            left = outbox.pending_count(session)
+        return SyncReport(
+            pushed=tally.pushed,
+            rejected=tally.rejected,
+            conflicts=tally.conflicts,
+            pulled=tally.pulled,
+            batches=tally.batches,
+            outbox_left=left,
+            cursor=tally.cursor,
+            pull_complete=tally.pull_complete,
+        )
+
+    def _log(self, started: Any, tally: _Tally, error: KamdeskError | None) -> None:
+        with self._write() as session:
+            session.add(
+                SyncLogEntry(
+                    started_at=started,
+                    finished_at=utcnow(),
+                    pushed=tally.pushed,
+                    pulled=tally.pulled,
+                    error_code=None if error is None else error.code,
+                    error_params={}
+                    if error is None
+                    else {k: str(v) for k, v in error.params.items()},
+                )
+            )
+            if error is None:
+                state.write(session, state.LAST_SUCCESS, utcnow().isoformat())
+
+
+@dataclass
+class _Tally:
+    pushed: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    pulled: int = 0
+    batches: int = 0
+    cursor: int = 0
+    pull_complete: bool = False
+
+    def add(self, **counts: int) -> None:
+        for name, value in counts.items():
+            setattr(self, name, getattr(self, name) + value)

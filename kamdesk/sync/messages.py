@@ -1,0 +1,220 @@
+"""Wire types of push, pull and blobs, shared by the desktop engine and HQ.
+
+Plain frozen dataclasses (no HTTP library, no pydantic); HQ validates request bodies
+with its strict mirrors in :mod:`kamdesk.hq.api_models`. Row payloads are the
+desktop's columns by name, JSON-safe (money and instants as exact strings).
+
+Push: a frozen batch (``batch_id`` is the idempotency key, ``batch_seq`` counts a
+device's batches from 1 without gaps). HQ answers 200 with one result per operation —
+``accepted`` with the row's new ``row_version``, or ``rejected`` with a stable error
+code and HQ's current copy of the row — plus the conflict records of field merges.
+A gap in ``batch_seq`` gets 409 ``push.sequence_gap`` naming the expected number.
+
+Pull: ``GET /v1/pull?cursor=N&limit=M`` gives the branch's changes after ``N`` in
+commit order, each the row's whole current state (a row changed twice appears once,
+at its latest position).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from kamdesk.errors import KamdeskError, define
+from kamdesk.i18n import N_
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+OPS = ("upsert", "append", "delete")
+MAX_BATCH_OPS = 500
+MAX_PULL_LIMIT = 1000
+
+define(
+    {
+        "push.sequence_gap": N_(
+            "HQ expected batch number {expected} from this device but got {got}."
+        ),
+        "push.batch_mismatch": N_("Batch {batch_id} was already used for different changes."),
+        "blob.hash_mismatch": N_("The uploaded file does not match its SHA-256 name."),
+        "blob.not_found": N_("HQ has no file with SHA-256 {sha256}."),
+        "sync.reference_read_only": N_(
+            "{table} is reference data that only HQ may change; your change was not applied."
+        ),
+        "sync.unknown_table": N_("HQ does not sync the table {table}."),
+        "sync.bad_row": N_("HQ could not read this change of {table}: {detail}"),
+        "sync.transition_taken": N_(
+            "Someone else moved this work order first (step {seq}); your step was not applied."
+        ),
+        "sync.order_transition_rejected": N_(
+            "A step of this work order was refused at HQ, so this change to it was not applied."
+        ),
+    }
+)
+
+
+def _require(data: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
+    value = data.get(name)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise KamdeskError("protocol.bad_response", detail=f"{name} has the wrong type")
+    return value
+
+
+def _mapping(data: Mapping[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise KamdeskError("protocol.bad_response", detail=f"{name} is not an object")
+    return value
+
+
+@dataclass(frozen=True)
+class PushOp:
+    """One outbox entry on the wire (``seq`` is the desktop's outbox number)."""
+
+    seq: int
+    table: str
+    row_id: str
+    op: str
+    payload: dict[str, Any]
+    base_version: int
+    hlc: str
+
+
+@dataclass(frozen=True)
+class PushRequest:
+    batch_id: str
+    batch_seq: int
+    ops: tuple[PushOp, ...]
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "batch_seq": self.batch_seq,
+            "ops": [asdict(op) for op in self.ops],
+        }
+
+
+@dataclass(frozen=True)
+class Change:
+    """A row as HQ holds it now; ``seq`` is its position in the branch's changelog."""
+
+    seq: int
+    table: str
+    row_id: str
+    row_version: int
+    hlc: str
+    deleted: bool
+    payload: dict[str, Any]
+    field_hlc: dict[str, Any] = field(default_factory=dict)
+    field_versions: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> Change:
+        return cls(
+            seq=_require(data, "seq", int),
+            table=_require(data, "table", str),
+            row_id=_require(data, "row_id", str),
+            row_version=_require(data, "row_version", int),
+            hlc=_require(data, "hlc", str),
+            deleted=_require(data, "deleted", bool),
+            payload=_mapping(data, "payload"),
+            field_hlc=_mapping(data, "field_hlc"),
+            field_versions=_mapping(data, "field_versions"),
+        )
+
+
+@dataclass(frozen=True)
+class OpResult:
+    seq: int
+    table: str
+    row_id: str
+    status: str
+    row_version: int | None = None
+    code: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    current: Change | None = None
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> OpResult:
+        current = data.get("current")
+        status = _require(data, "status", str)
+        if status not in (ACCEPTED, REJECTED):
+            raise KamdeskError("protocol.bad_response", detail=f"unknown status {status}")
+        version = data.get("row_version")
+        return cls(
+            seq=_require(data, "seq", int),
+            table=_require(data, "table", str),
+            row_id=_require(data, "row_id", str),
+            status=status,
+            row_version=version if isinstance(version, int) else None,
+            code=data.get("code") if isinstance(data.get("code"), str) else None,
+            params=_mapping(data, "params"),
+            current=Change.from_wire(current) if isinstance(current, dict) else None,
+        )
+
+
+@dataclass(frozen=True)
+class ConflictRecord:
+    """G6: two edits of one field; ``kept`` is in the row, ``lost`` only here."""
+
+    table: str
+    row_id: str
+    field: str
+    kept_value: Any
+    lost_value: Any
+    kept_hlc: str
+    lost_hlc: str
+    kept_by: str | None = None
+    lost_by: str | None = None
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> ConflictRecord:
+        return cls(
+            table=_require(data, "table", str),
+            row_id=_require(data, "row_id", str),
+            field=_require(data, "field", str),
+            kept_value=data.get("kept_value"),
+            lost_value=data.get("lost_value"),
+            kept_hlc=_require(data, "kept_hlc", str),
+            lost_hlc=_require(data, "lost_hlc", str),
+            kept_by=data.get("kept_by"),
+            lost_by=data.get("lost_by"),
+        )
+
+
+@dataclass(frozen=True)
+class PushResponse:
+    batch_id: str
+    batch_seq: int
+    results: tuple[OpResult, ...]
+    conflicts: tuple[ConflictRecord, ...]
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> PushResponse:
+        return cls(
+            batch_id=_require(data, "batch_id", str),
+            batch_seq=_require(data, "batch_seq", int),
+            results=tuple(OpResult.from_wire(r) for r in _require(data, "results", list)),
+            conflicts=tuple(ConflictRecord.from_wire(c) for c in _require(data, "conflicts", list)),
+        )
+
+
+@dataclass(frozen=True)
+class PullResponse:
+    """A page of changes; ``cursor`` is where the next page starts, ``head`` HQ's newest."""
+
+    changes: tuple[Change, ...]
+    cursor: int
+    more: bool
+    head: int
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> PullResponse:
+        return cls(
+            changes=tuple(Change.from_wire(c) for c in _require(data, "changes", list)),
+            cursor=_require(data, "cursor", int),
+            more=_require(data, "more", bool),
+            head=_require(data, "head", int),
+        )

@@ -1,0 +1,186 @@
+"""The push side on the desktop: first-sync snapshot, frozen batches, acknowledgements.
+
+Guarantees:
+- G1: an outbox entry leaves only in :func:`record_ack`, in the transaction that
+  stores HQ's verdict on it (accepted, or a visible :class:`SyncRejection`).
+- G2/G5: :func:`next_batch` freezes entries into a batch with the next ``batch_seq``
+  in one transaction; until HQ acknowledges it the same batch (same id, same number,
+  same entries) is what is sent again, across crashes and restarts.
+- :func:`snapshot_existing` puts rows that were never captured (demo data, rows of a
+  database older than sync) into the outbox once; reference tables stay HQ's.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from kamdesk.db.models import SYNCED_TABLES, OutboxEntry, SyncBatch, SyncRejection
+from kamdesk.domain.clock import utcnow
+from kamdesk.domain.ids import uuid7
+from kamdesk.sync import rows, state
+from kamdesk.sync.capture import device_clock, json_value
+from kamdesk.sync.conflicts import record_conflicts
+from kamdesk.sync.messages import REJECTED, PushOp, PushRequest, PushResponse
+from kamdesk.sync.policies import Policy, policy_of
+
+BATCH_OPS = 200
+BATCH_BYTES = 512 * 1024
+SNAPSHOT_CHUNK = 2000
+
+
+def pending_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(OutboxEntry)) or 0)
+
+
+def snapshot_existing(session: Session) -> int:
+    """Outbox entries for rows HQ has never seen and no entry describes; once per database."""
+    if state.read(session, state.SNAPSHOT_DONE):
+        return 0
+    clock = device_clock(session.connection())
+    now = utcnow()
+    added = 0
+    for name in SYNCED_TABLES:
+        policy = policy_of(name)
+        if policy is Policy.REFERENCE:
+            continue
+        table = rows.table_of(name)
+        assert table is not None
+        waiting = select(OutboxEntry.seq).where(
+            and_(OutboxEntry.table_name == name, OutboxEntry.row_id == table.c.id)
+        )
+        query = select(table).where(table.c.row_version == 0, ~waiting.exists())
+        entries: list[dict[str, Any]] = []
+        for row in session.execute(query).mappings():
+            payload = {k: json_value(v) for k, v in row.items()}
+            hlc = str(row["updated_hlc"] or clock.now())
+            if policy is Policy.FIELD_LWW and not payload.get("field_hlc"):
+                payload["field_hlc"] = dict.fromkeys(row.keys(), hlc)
+            append = policy in (Policy.APPEND_ONLY, Policy.TRANSITION_LOG)
+            entries.append(
+                {
+                    "table_name": name,
+                    "row_id": row["id"],
+                    "op": "append" if append else "upsert",
+                    "payload": payload,
+                    "base_version": 0,
+                    "hlc": hlc,
+                    "created_at": now,
+                }
+            )
+            if len(entries) >= SNAPSHOT_CHUNK:
+                added += _insert(session, entries)
+        added += _insert(session, entries)
+    state.write(session, state.SNAPSHOT_DONE, True)
+    state.write(session, "hlc_last", clock.last)
+    return added
+
+
+def _insert(session: Session, entries: list[dict[str, Any]]) -> int:
+    count = len(entries)
+    if entries:
+        session.execute(OutboxEntry.__table__.insert(), entries)  # type: ignore[attr-defined]
+        entries.clear()
+    return count
+
+
+def next_batch(session: Session) -> SyncBatch | None:
+    """The batch to send: the unacknowledged one, else newly frozen entries, else None."""
+    waiting = session.scalars(
+        select(SyncBatch).where(SyncBatch.acked_at.is_(None)).order_by(SyncBatch.batch_seq)
+    ).first()
+    if waiting is not None:
+        return waiting
+    entries = session.scalars(
+        select(OutboxEntry)
+        .where(OutboxEntry.batch_id.is_(None))
+        .order_by(OutboxEntry.seq)
+        .limit(BATCH_OPS)
+    ).all()
+    if not entries:
+        return None
+    chosen: list[int] = []
+    size = 0
+    for entry in entries:
+        size += len(json.dumps(entry.payload, ensure_ascii=False))
+        if chosen and size > BATCH_BYTES:
+            break
+        chosen.append(entry.seq)
+    seq = int(state.read(session, state.LAST_BATCH_SEQ, 0)) + 1
+    batch = SyncBatch(batch_id=uuid7(), batch_seq=seq, created_at=utcnow())
+    session.add(batch)
+    session.flush()
+    session.execute(
+        update(OutboxEntry).where(OutboxEntry.seq.in_(chosen)).values(batch_id=batch.batch_id)
+    )
+    state.write(session, state.LAST_BATCH_SEQ, seq)
+    return batch
+
+
+def renumber(session: Session, batch_id: str, batch_seq: int) -> None:
+    """Give the unacknowledged batch the number HQ expects (after a gap answer)."""
+    session.execute(
+        update(SyncBatch).where(SyncBatch.batch_id == batch_id).values(batch_seq=batch_seq)
+    )
+    state.advance(session, state.LAST_BATCH_SEQ, batch_seq)
+
+
+def request_of(session: Session, batch: SyncBatch) -> PushRequest:
+    entries = session.scalars(
+        select(OutboxEntry).where(OutboxEntry.batch_id == batch.batch_id).order_by(OutboxEntry.seq)
+    ).all()
+    ops = tuple(
+        PushOp(e.seq, e.table_name, e.row_id, e.op, dict(e.payload), e.base_version, e.hlc)
+        for e in entries
+    )
+    return PushRequest(batch_id=batch.batch_id, batch_seq=batch.batch_seq, ops=ops)
+
+
+def record_ack(session: Session, response: PushResponse) -> tuple[int, int, int]:
+    """Store HQ's verdicts: accepted entries leave, refusals become visible records,
+    conflicts are kept. Returns (accepted, rejected, new conflicts)."""
+    now = utcnow()
+    accepted = rejected = 0
+    for result in response.results:
+        table = rows.table_of(result.table)
+        if result.status == REJECTED:
+            rejected += 1
+            session.add(
+                SyncRejection(
+                    batch_id=response.batch_id,
+                    table_name=result.table,
+                    row_id=result.row_id,
+                    code=result.code or "request.failed",
+                    params=result.params,
+                    received_at=now,
+                )
+            )
+            if table is not None:
+                _restore(session, table, result.row_id, result.current)
+        else:
+            accepted += 1
+            if table is not None and result.row_version is not None:
+                session.execute(
+                    update(table)
+                    .where(table.c.id == result.row_id, table.c.row_version < result.row_version)
+                    .values(row_version=result.row_version)
+                )
+    session.execute(delete(OutboxEntry).where(OutboxEntry.batch_id == response.batch_id))
+    session.execute(
+        update(SyncBatch)
+        .where(SyncBatch.batch_id == response.batch_id)
+        .values(acked_at=now, response={"accepted": accepted, "rejected": rejected})
+    )
+    added = record_conflicts(session, response.conflicts, now)
+    return accepted, rejected, added
+
+
+def _restore(session: Session, table: Any, row_id: str, current: Any) -> None:
+    """After a refusal the row goes back to HQ's copy; a refused new event goes away."""
+    if current is not None:
+        rows.write_row(session, table, current.payload)
+    elif table.name == "work_order_events":
+        rows.remove_row(session, table, row_id)

@@ -1,0 +1,86 @@
+"""Writing rows that come from HQ into the desktop database (capture is off for them).
+
+Payloads are JSON-safe column values by column name; :func:`from_json` turns them back
+into what the column types expect (money ``Decimal``, aware instants, dates).
+Columns a newer HQ knows and this desktop does not are ignored (schema changes are
+additive first).
+
+Hazard: work-order events are append-only locally (triggers refuse UPDATE of their
+columns and DELETE). :func:`write_row` therefore only refreshes an existing event's
+sync columns, and :func:`remove_row` lifts the DELETE trigger inside the caller's
+transaction for the one case HQ decides: an event HQ refused.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Column, Date, Table, delete, select, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from kamdesk.db.models import Base
+from kamdesk.db.models.base import AwareDateTime, Money
+from kamdesk.sync.capture import json_value
+
+APPEND_ONLY_LOCAL = frozenset({"work_order_events"})
+SYNC_COLUMNS = ("row_version", "updated_hlc", "updated_at")
+
+
+def table_of(name: str) -> Table | None:
+    table = Base.metadata.tables.get(name)
+    return table if table is not None and "row_version" in table.c else None
+
+
+def from_json(column: Column[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, Money):
+        return Decimal(str(value))
+    if isinstance(kind, AwareDateTime):
+        return datetime.fromisoformat(str(value))
+    if isinstance(kind, Date):
+        return date.fromisoformat(str(value))
+    return value
+
+
+def to_columns(table: Table, payload: dict[str, Any]) -> dict[str, Any]:
+    return {c.name: from_json(c, payload[c.name]) for c in table.c if c.name in payload}
+
+
+def read_row(session: Session, table: Table, row_id: str) -> dict[str, Any] | None:
+    """The local row as JSON-safe values, or ``None``."""
+    row = session.execute(select(table).where(table.c.id == row_id)).mappings().one_or_none()
+    return None if row is None else {k: json_value(v) for k, v in row.items()}
+
+
+def write_row(session: Session, table: Table, payload: dict[str, Any]) -> None:
+    """Insert or overwrite the row ``payload`` describes."""
+    values = to_columns(table, payload)
+    statement = sqlite_insert(table).values(**values)
+    if table.name in APPEND_ONLY_LOCAL:
+        changes = {k: values[k] for k in SYNC_COLUMNS if k in values}
+    else:
+        changes = {k: v for k, v in values.items() if k != "id"}
+    if changes:
+        statement = statement.on_conflict_do_update(index_elements=["id"], set_=changes)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=["id"])
+    session.execute(statement)
+
+
+def remove_row(session: Session, table: Table, row_id: str) -> None:
+    """Delete a row HQ refused and never accepted (lifting the append-only trigger)."""
+    triggers = session.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+        {"t": table.name},
+    ).all()
+    guards = [(name, sql) for name, sql in triggers if "DELETE" in str(sql).upper()]
+    for name, _sql in guards:
+        session.execute(text(f'DROP TRIGGER "{name}"'))
+    session.execute(delete(table).where(table.c.id == row_id))
+    for _name, sql in guards:
+        session.execute(text(sql))
