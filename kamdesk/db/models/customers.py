@@ -59,6 +59,28 @@ class Customer(Synced, FieldClocks, Base):
         Index("ix_customers_owner", "owner_id"),
         Index("ix_customers_grade", "grade"),
         Index("ix_customers_initials", "name_initials"),
+        Index("ix_customers_pinyin", "name_pinyin"),
+        Index("ix_customers_phone", "phone"),
+        # The customer list (kamdesk.services.customer_list): live accounts in name
+        # order with every column its filters read, so listing, counting and the
+        # name search scan this index and never the wide table.
+        Index(
+            "ix_customers_list",
+            "status",
+            "deleted_at",
+            "name_key",
+            "id",
+            "name",
+            "grade",
+            "category",
+            "level",
+            "industry_group_id",
+            "owner_id",
+            "churn_score",
+            "monthly_spend",
+            "last_visit_at",
+            "opened_at",
+        ),
     )
 
 
@@ -108,7 +130,12 @@ class KeyPerson(Synced, FieldClocks, Base):
     reports_to_id: Mapped[str | None] = mapped_column(ForeignKey("key_persons.id"))
     last_contact_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
-    __table_args__ = (Index("ix_key_persons_name", "name"),)
+    __table_args__ = (
+        Index("ix_key_persons_name", "name"),
+        # Phone search: the number, and what the search reads next, in one index.
+        Index("ix_key_persons_mobile", "mobile", "deleted_at", "customer_id"),
+        Index("ix_key_persons_landline", "landline", "deleted_at", "customer_id"),
+    )
 
 
 class Visit(Synced, Base):
@@ -129,7 +156,10 @@ class Visit(Synced, Base):
     next_steps: Mapped[str] = mapped_column(Text, default="")
     complaint_id: Mapped[str | None] = mapped_column(ForeignKey("complaints.id"))
 
-    __table_args__ = (Index("ix_visits_customer_done", "customer_id", "done_at"),)
+    __table_args__ = (
+        Index("ix_visits_customer_done", "customer_id", "done_at"),
+        Index("ix_visits_status_done", "status", "done_at"),
+    )
 
 
 class CareAction(Synced, Base):
@@ -162,7 +192,7 @@ class Complaint(Synced, Base):
     deadline_at: Mapped[datetime] = mapped_column(AwareDateTime)
     handler_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     handled_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime, index=True)
     resolution: Mapped[str] = mapped_column(Text, default="")
     followed_up_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     followup_notes: Mapped[str] = mapped_column(Text, default="")
@@ -212,7 +242,10 @@ class RevenueMonth(Synced, Base):
     month: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Money)
 
-    __table_args__ = (Index("ix_revenue_customer_month", "customer_id", "month"),)
+    __table_args__ = (
+        Index("ix_revenue_customer_month", "customer_id", "month"),
+        Index("ix_revenue_month", "month"),
+    )
 
 
 class Opportunity(Synced, Base):
