@@ -1,0 +1,1 @@
+"""The sync page, its conflict inbox and the scheduler of sync rounds."""
