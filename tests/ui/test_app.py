@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -158,14 +159,21 @@ def test_an_exception_in_a_slot_is_logged_and_shown_without_traceback(
     monkeypatch: pytest.MonkeyPatch, boxes, caplog, tmp_path: Path
 ):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     install_exception_hook(tmp_path / "kamdesk.log")
     try:
         raise ValueError("bad value")
     except ValueError as exc:
         with caplog.at_level(logging.ERROR):
             sys.excepthook(type(exc), exc, exc.__traceback__)
-    kind, _, text = boxes.shown[0]
-    assert kind == "critical"
+    # The friendly dialog (with 复制详情) replaced the message box: see test_windows_habits.
+    from PySide6.QtWidgets import QApplication
+
+    from kamdesk.ui.error_dialog import ErrorDialog
+
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ErrorDialog))
+    text = dialog.message.text()
     assert "ValueError: bad value" in text and str(tmp_path / "kamdesk.log") in text
     assert "Traceback" not in text
     assert any(r.exc_info and r.exc_info[0] is ValueError for r in caplog.records)
+    dialog.close()

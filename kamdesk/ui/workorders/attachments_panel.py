@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import tr
 from kamdesk.services.workorders import AttachmentInfo
+from kamdesk.ui.file_dialogs import open_files
 from kamdesk.ui.messages import show_failure
 from kamdesk.ui.workorders.qtime import shown
 
@@ -74,13 +74,13 @@ class AttachmentsPanel(QWidget):
         return [self.list.item(i).text().split(" — ")[0] for i in range(self.list.count())]
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths = open_files(
             self,
+            "attachments",
             tr("Attach files"),
-            "",
             tr("Photos and scans (*.jpg *.jpeg *.png *.pdf *.tif *.tiff);;All files (*)"),
         )
-        self.add_paths([Path(p) for p in paths])
+        self.add_paths(paths)
 
     def add_paths(self, paths: Sequence[Path]) -> int:
         """Attach ``paths``; stops at the first refusal and says why. Returns how many."""
