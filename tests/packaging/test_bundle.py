@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if importlib.util.find_spec("PyInstaller") is None:
-        pytest.skip("bundle test needs PyInstaller: pip install -e .[build] (issue 8, kept out of the default suite for time)")
+        pytest.skip("the bundle test needs PyInstaller: pip install -e .[build]")
     out = tmp_path_factory.mktemp("bundle")
     subprocess.run(
         [
