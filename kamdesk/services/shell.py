@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, case, func, or_, select
+from sqlalchemy import Engine, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import (
@@ -31,6 +31,7 @@ from kamdesk.db.models import (
 )
 from kamdesk.domain.workorders.vocabulary import ROLE_LABELS, Role
 from kamdesk.i18n import tr
+from kamdesk.services.actor import Actor
 
 USER_ROLES: tuple[str, ...] = (Role.ADMIN.value, Role.LEADER.value)
 """Roles that stand in for the signed-in user until sign-in exists, in preference order."""
@@ -76,17 +77,7 @@ class ShellService:
 
     def status(self) -> ShellStatus:
         with Session(self._engine) as s:
-            user = s.execute(
-                select(Staff.name, Staff.role, Staff.branch_id)
-                .where(Staff.active.is_(True), Staff.deleted_at.is_(None))
-                .where(Staff.role.in_(USER_ROLES))
-                .order_by(
-                    case({r: i for i, r in enumerate(USER_ROLES)}, value=Staff.role),
-                    Staff.name,
-                    Staff.id,
-                )
-                .limit(1)
-            ).first()
+            user = s.execute(_user_query()).first()
             branch_query = select(Branch.name).where(Branch.deleted_at.is_(None))
             if user is not None:
                 branch_query = branch_query.where(Branch.id == user.branch_id)
@@ -119,6 +110,21 @@ class ShellService:
             database_path=self.database_path,
         )
 
+    def current_actor(self) -> Actor | None:
+        """The person :meth:`status` names as the user, as an :class:`Actor`."""
+        with Session(self._engine) as s:
+            user = s.execute(_user_query()).first()
+        if user is None:
+            return None
+        return Actor(
+            staff_id=user.id,
+            name=user.name,
+            role=user.role,
+            branch_id=user.branch_id,
+            industry_group_id=user.industry_group_id,
+            workstation_id=user.workstation_id,
+        )
+
     def counts(self) -> ShellCounts:
         """Hazard: a full count; on a million work orders it takes a few hundred ms,
         so the UI runs it in the background."""
@@ -130,6 +136,27 @@ class ShellService:
                 select(func.count()).select_from(WorkOrder).where(WorkOrder.deleted_at.is_(None))
             ).scalar_one()
         return ShellCounts(customers=int(customers), work_orders=int(orders))
+
+
+def _user_query() -> Select[tuple[str, str, str, str, str | None, str | None]]:
+    return (
+        select(
+            Staff.name,
+            Staff.role,
+            Staff.branch_id,
+            Staff.id,
+            Staff.industry_group_id,
+            Staff.workstation_id,
+        )
+        .where(Staff.active.is_(True), Staff.deleted_at.is_(None))
+        .where(Staff.role.in_(USER_ROLES))
+        .order_by(
+            case({r: i for i, r in enumerate(USER_ROLES)}, value=Staff.role),
+            Staff.name,
+            Staff.id,
+        )
+        .limit(1)
+    )
 
 
 def _role_label(role: str | None) -> str | None:

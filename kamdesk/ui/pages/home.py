@@ -1,4 +1,5 @@
-"""我的工作台: the home page with the real headline counts of the open database."""
+"""我的工作台: headline counts of the open database and 我的一天 of the signed-in person;
+an empty database offers demo data instead."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from kamdesk.i18n import tr
+from kamdesk.services.my_day import MyDay
 from kamdesk.services.shell import ShellCounts
 from kamdesk.ui.page_header import PageHeader
+from kamdesk.ui.pages.my_day import MyDayPage
 
 TILE_STYLE = """
 QFrame#tile { background: #ffffff; border: 1px solid #d5dce6; border-radius: 6px; }
@@ -50,10 +53,12 @@ class CountTile(QFrame):
 
 
 class HomePage(QWidget):
-    """Headline counts, and plainly what the page does not show yet."""
+    """Headline counts and the signed-in person's day (:class:`MyDayPage`)."""
 
     demo_requested = Signal()
     """Fires when the user asks for demo data from the empty-database hint."""
+    customer_opened = Signal(str)
+    """Fires when the user activates a line of the day; carries the account id."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,28 +89,27 @@ class HomePage(QWidget):
         self.empty_box.setLayout(empty_row)
         self.empty_box.setVisible(False)
 
-        self.coming_note = QLabel(
-            tr(
-                "Your to-do list (orders waiting for you, deadlines, visits due) will "
-                "appear here once the customer and work-order pages are built in a "
-                "coming version."
-            )
-        )
-        self.coming_note.setWordWrap(True)
-        self.coming_note.setObjectName("tileCaption")
+        self.my_day = MyDayPage()
+        self.my_day.customer_opened.connect(self.customer_opened)
 
         body = QVBoxLayout()
         body.setContentsMargins(20, 4, 20, 20)
         body.setSpacing(16)
         body.addLayout(tiles)
         body.addWidget(self.empty_box)
-        body.addWidget(self.coming_note)
-        body.addStretch(1)
+        body.addWidget(self.my_day, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addLayout(body, 1)
+
+    def show_day(self, my_day: MyDay | None) -> None:
+        """Show the day's lines, or that nobody is signed in (``None``)."""
+        if my_day is None:
+            self.my_day.show_no_user()
+        else:
+            self.my_day.show_day(my_day)
 
     def show_counts(self, counts: ShellCounts) -> None:
         self.customers_tile.set_value(counts.customers)
