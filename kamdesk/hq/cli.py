@@ -6,6 +6,8 @@
     kamdesk-hq device code BRANCH_CODE [--days 7]
     kamdesk-hq device list [--branch CODE]
     kamdesk-hq device revoke ID
+    kamdesk-hq publish FILE.json|FILE.xlsx [--branch CODE ...]
+    kamdesk-hq report sync-health [--branch CODE]
 
 Every command takes ``--db URL`` (a SQLAlchemy URL or a file path; default the SQLite
 file ``./kamdesk-hq.sqlite``) and migrates that database to the newest schema first.
@@ -21,6 +23,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from kamdesk.domain.clock import local
 from kamdesk.errors import KamdeskError, define
@@ -143,6 +146,48 @@ def _cmd_device_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from kamdesk.hq.reference_file import publish_file
+
+    done = publish_file(args.engine, Path(args.file), args.branch or ())
+    if not done:
+        print(tr("The file holds no rows to publish."))
+        return 0
+    header = [tr("Branch code"), tr("Table"), tr("Rows"), tr("Changed")]
+    rows = [[d.branch_code, d.table, str(d.offered), str(d.changed)] for d in done]
+    print(_table(header, rows))
+    return 0
+
+
+def _cmd_sync_health(args: argparse.Namespace) -> int:
+    from kamdesk.hq.health import sync_health
+
+    devices = sync_health(args.engine, args.branch)
+    if not devices:
+        print(tr("No devices registered."))
+        return 0
+    header = [
+        tr("Branch code"), tr("Device name"), tr("Last seen"), tr("Backlog"), tr("Batches"),
+        tr("Conflicts"), tr("Refused"), tr("Schema"), tr("Device ID"),
+    ]  # fmt: skip
+    rows = [
+        [
+            d.branch_code,
+            d.name + (" " + tr("(revoked)") if d.revoked else ""),
+            _when(d.last_seen_at) or tr("never"),
+            str(d.backlog),
+            str(d.batches),
+            str(d.conflicts),
+            str(d.rejections),
+            "" if d.schema_version is None else str(d.schema_version),
+            d.device_id,
+        ]
+        for d in devices
+    ]
+    print(_table(header, rows))
+    return 0
+
+
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
@@ -202,6 +247,26 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("device_id", help=tr("device ID as shown by device list"))
     _add_db(revoke)
     revoke.set_defaults(func=_cmd_device_revoke)
+
+    publish = sub.add_parser("publish", help=tr("publish reference data to branches"))
+    publish.add_argument(
+        "file", help=tr("JSON or Excel file: one table per key or sheet, rows with an id")
+    )
+    publish.add_argument(
+        "--branch", action="append", help=tr("only this branch (repeatable; default: all)")
+    )
+    _add_db(publish)
+    publish.set_defaults(func=_cmd_publish)
+
+    report = sub.add_parser("report", help=tr("reports for HQ")).add_subparsers(
+        dest="action", required=True
+    )
+    health = report.add_parser(
+        "sync-health", help=tr("each device: last seen, backlog, conflicts, schema")
+    )
+    health.add_argument("--branch", help=tr("only this branch"))
+    _add_db(health)
+    health.set_defaults(func=_cmd_sync_health)
     return parser
 
 

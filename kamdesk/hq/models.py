@@ -96,6 +96,8 @@ class Device(Base):
     protocol_version: Mapped[int | None] = mapped_column(Integer)
     schema_version: Mapped[int | None] = mapped_column(Integer)
     client_version: Mapped[str | None] = mapped_column(String(40))
+    pulled_cursor: Mapped[int | None] = mapped_column(BigInteger)
+    """The highest changelog number this device has pulled past (sync health)."""
 
 
 class RegistrationCode(Base):

@@ -2,7 +2,8 @@
 
 HQ is the only writer of reference tables: :func:`publish_rows` stores each row as a
 new version in the branch's changelog, where the branch's desktops pull it. A row
-published again with the same content is left alone (no new version). Runs as the
+published again with the same content (its stamps aside) is left alone (no new
+version); missing ``created_at``/``updated_at`` are stamped with HQ's time. Runs as the
 admin (table owner) in one transaction.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kamdesk.domain.clock import utcnow
 from kamdesk.domain.hlc import HybridClock
 from kamdesk.errors import KamdeskError, define
 from kamdesk.hq import rowstore
@@ -24,6 +26,7 @@ from kamdesk.sync.messages import PushOp
 from kamdesk.sync.policies import Policy, policy_of
 
 HQ_NODE = "hq"
+STAMPS = frozenset({"created_at", "updated_at"})
 
 define(
     {
@@ -48,8 +51,11 @@ def publish_rows(
         log = rowstore.BranchLog(session, branch.id)
         for data in rows:
             row_id = str(data["id"])
-            op = PushOp(0, table, row_id, "upsert", dict(data), 0, clock.now())
             stored = rowstore.get_row(session, branch.id, table, row_id)
+            values = _stamped(dict(data), None if stored is None else stored.payload)
+            if values is None:
+                continue
+            op = PushOp(0, table, row_id, "upsert", values, 0, clock.now())
             if stored is None:
                 rowstore.insert_row(log, op, None, clock_ms(op.hlc))
                 changed += 1
@@ -59,6 +65,22 @@ def publish_rows(
                 changed += int(stored.row_version != version)
         log.close()
     return changed
+
+
+def _stamped(values: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``values`` with ``created_at``/``updated_at`` filled in when the file left them
+    out; ``None`` when a stored row already holds every other value."""
+    now = utcnow().isoformat()
+    if stored is None:
+        values.setdefault("created_at", now)
+    elif all(
+        stored.get(k) == v
+        for k, v in values.items()
+        if k not in STAMPS and k not in rowstore.META_FIELDS
+    ):
+        return None
+    values.setdefault("updated_at", now)
+    return values
 
 
 def clock_ms(stamp: str) -> int:

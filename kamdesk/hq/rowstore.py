@@ -8,7 +8,8 @@ Guarantees:
   (per field for field-clock tables, the row's clock otherwise). Whenever two
   different values met and one lost, a :class:`~kamdesk.sync.messages.ConflictRecord`
   says so (G6): the pushed value lost, or it won over a value the pusher had not seen
-  (stored field changed after the push's ``base_version``).
+  (stored field changed after the push's ``base_version`` by another device; a
+  device's own earlier, not yet acknowledged write is not a conflict).
 - An edit of a deleted row never revives it: the delete is kept and each edited field
   becomes a conflict record. Restoring is an explicit edit of ``deleted_at``.
 - Clocks more than :data:`MAX_DRIFT_MS` ahead of HQ's wall clock are clamped.
@@ -184,7 +185,9 @@ def merge_row(
     for name in names:
         pushed, current = data[name], stored.payload.get(name)
         pushed_hlc, stored_hlc = clocks[name], str(stored.field_hlc.get(name, ""))
-        unseen = int(stored.field_versions.get(name, 0)) > op.base_version
+        unseen = int(stored.field_versions.get(name, 0)) > op.base_version and node_of(
+            stored_hlc or None
+        ) != node_of(pushed_hlc)  # a device has seen its own earlier writes
         if stored.deleted and not reviving and name != "deleted_at":
             won_now = False
         else:

@@ -24,7 +24,7 @@ from kamdesk.hq.api_models import BlobOut, ErrorOut, PullOut, PushIn, PushOut
 from kamdesk.hq.app_deps import CurrentDevice, engine_of
 from kamdesk.hq.database import scope_to_branch
 from kamdesk.hq.devices import DeviceIdentity
-from kamdesk.hq.models import SyncBlob
+from kamdesk.hq.models import Device, SyncBlob
 from kamdesk.hq.push import push_batch
 from kamdesk.sync.messages import MAX_PULL_LIMIT, PushOp, PushRequest
 from kamdesk.sync.protocol import API_PREFIX
@@ -59,9 +59,18 @@ def _pull(
         rows, more = rowstore.page(session, device.branch_id, cursor, limit)
         changes = [asdict(rowstore.as_change(row)) for row in rows]
         top = rowstore.head(session, device.branch_id)
+        reached = changes[-1]["seq"] if changes else cursor
+        session.execute(  # for sync health; no write when the cursor did not move
+            sa.update(Device)
+            .where(
+                Device.id == device.device_id,
+                sa.or_(Device.pulled_cursor.is_(None), Device.pulled_cursor < reached),
+            )
+            .values(pulled_cursor=reached)
+        )
     return {
         "changes": changes,
-        "cursor": changes[-1]["seq"] if changes else cursor,
+        "cursor": reached,
         "more": more,
         "head": top,
     }

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event, insert, inspect, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstanceState, Session, UOWTransaction
+from sqlalchemy.pool import Pool
 
 from kamdesk.db.models import OutboxEntry, Setting
 from kamdesk.db.models.base import FieldClocks, Synced
@@ -42,7 +43,10 @@ HLC_KEY = "hlc_last"
 _PENDING = "kamdesk_outbox_pending"
 _SYNC_STAMPS = frozenset({"row_version", "updated_hlc", "updated_at", "field_hlc"})
 
-_clocks: weakref.WeakKeyDictionary[Engine, HybridClock] = weakref.WeakKeyDictionary()
+_clocks: weakref.WeakKeyDictionary[Pool, HybridClock] = weakref.WeakKeyDictionary()
+"""One clock per database, keyed by the engine's pool: ``engine.execution_options()``
+(as ``write_session`` uses) makes a new engine object over the same pool, and two
+clocks for one database would let a local edit carry a stamp older than one it saw."""
 _clocks_lock = threading.Lock()
 
 
@@ -52,9 +56,9 @@ def device_clock(connection: Connection) -> HybridClock:
     The first call on a database without a device id gives it one (in the caller's
     transaction).
     """
-    engine = connection.engine
+    pool = connection.engine.pool
     with _clocks_lock:
-        clock = _clocks.get(engine)
+        clock = _clocks.get(pool)
         if clock is None:
             rows = connection.execute(
                 select(Setting.key, Setting.value).where(Setting.key.in_((DEVICE_ID_KEY, HLC_KEY)))
@@ -65,14 +69,14 @@ def device_clock(connection: Connection) -> HybridClock:
                 device = uuid7()
                 _save_setting(connection, DEVICE_ID_KEY, device)
             clock = HybridClock(str(device), last=stored.get(HLC_KEY) or None)
-            _clocks[engine] = clock
+            _clocks[pool] = clock
         return clock
 
 
 def forget_clock(engine: Engine) -> None:
     """Drop the cached clock of ``engine`` (after a restore replaced the database)."""
     with _clocks_lock:
-        _clocks.pop(engine, None)
+        _clocks.pop(engine.pool, None)
 
 
 def json_value(value: Any) -> Any:

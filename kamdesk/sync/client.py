@@ -1,5 +1,6 @@
 """HTTP client of the HQ sync API (httpx): timeouts, HTTPS with a configurable CA,
 version headers on every request, and HQ's refusals as :class:`KamdeskError`.
+Plain ``http://`` (loopback, tests) builds no TLS context at all.
 
 Guarantees: a network failure (refused, reset, cut mid-body, timeout) raises
 ``sync.unreachable`` and nothing else; an answer that is not the expected JSON raises
@@ -9,8 +10,11 @@ user reads it in their language. The client never retries: the engine decides.
 
 from __future__ import annotations
 
+import functools
+import ssl
 from typing import Any
 
+import certifi
 import httpx
 
 import kamdesk
@@ -51,6 +55,15 @@ def _headers(token: str | None) -> dict[str, str]:
     return headers
 
 
+@functools.lru_cache(maxsize=8)
+def _tls(ca_bundle: str | None) -> ssl.SSLContext:
+    """The TLS context trusting ``ca_bundle`` (else the system's CAs), built once per
+    process: loading the CA store costs more than an idle sync round."""
+    if ca_bundle:
+        return ssl.create_default_context(cafile=ca_bundle)
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class HqClient:
     """One HQ address; ``ca_bundle`` is a PEM file to trust instead of the system's CAs."""
 
@@ -69,7 +82,7 @@ class HqClient:
         self._http = httpx.Client(
             base_url=self.base_url,
             headers=_headers(token),
-            verify=ca_bundle if ca_bundle else True,
+            verify=_tls(ca_bundle) if self.base_url.startswith("https://") else False,
             timeout=timeout,
             transport=transport,
         )

@@ -16,6 +16,8 @@ from fastapi.testclient import TestClient
 
 from kamdesk.hq.app import create_app
 from kamdesk.hq.database import admin_engine, migrate
+from tests.hq.sync_support import serve_hq
+from tests.hq.sync_world import World, make_template
 
 
 def _pg_database_url(admin_url: str, name: str) -> str:
@@ -74,3 +76,31 @@ def admin_db(db_url: str) -> Iterator[sa.Engine]:
 def client(db_url: str) -> Iterator[TestClient]:
     with TestClient(create_app(db_url), raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def desk_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty desktop database that sync tests copy."""
+    return make_template(tmp_path_factory.mktemp("desk-template"))
+
+
+@pytest.fixture(scope="module", params=["sqlite"])
+def hq_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, desk_template: Path
+) -> Iterator[World]:
+    """HQ of this module on loopback (SQLite unless parametrized with ``BOTH_BACKENDS``);
+    each test takes its own branch from it with ``hq_world.branch()``."""
+    folder = tmp_path_factory.mktemp("sync-world")
+    if request.param == "sqlite":
+        url = f"sqlite:///{folder / 'hq.sqlite'}"
+        migrate(url)
+    else:
+        url = request.getfixturevalue("pg_hq_url")
+    engine = admin_engine(url)
+    with serve_hq(url) as served:
+        world = World(served, url, engine, desk_template, folder)
+        try:
+            yield world
+        finally:
+            world.close()
+            engine.dispose()

@@ -1,11 +1,10 @@
-"""Loopback HQ server, in-memory keyring, a TCP fault proxy, and desktops for sync tests."""
+"""Loopback HQ server, in-memory keyring, desktops and checksums for sync tests
+(the fault proxy is :mod:`tests.hq.fault_proxy`)."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from kamdesk.hq.models import SyncRow
 from kamdesk.hq.publish import publish_rows
 from kamdesk.services.sync import SyncService
 from kamdesk.sync.capture import json_value
+from tests.hq.fault_proxy import free_port
 
 COMPARED_TABLES = ("branches", "staff", "customers", "key_persons", "visits")
 NOT_COMPARED = frozenset({"row_version", "updated_hlc", "field_hlc"})
@@ -65,12 +65,6 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
         keyring.set_keyring(previous)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve_hq(db_url: str) -> Iterator[str]:
     """``create_app(db_url)`` on uvicorn in a thread, on a free loopback port."""
@@ -88,69 +82,6 @@ def serve_hq(db_url: str) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-class FaultProxy:
-    """A TCP proxy to HQ that can cut a response after ``cut_after`` bytes, once per
-    request armed with :meth:`cut_next` (the request reaches HQ and HQ commits)."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.port = free_port()
-        self._cuts: list[int] = []
-        self._lock = threading.Lock()
-        self._listener = socket.create_server(("127.0.0.1", self.port))
-        self._stopped = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def cut_next(self, after_bytes: int) -> None:
-        with self._lock:
-            self._cuts.append(after_bytes)
-
-    def close(self) -> None:
-        self._stopped = True
-        self._listener.close()
-
-    def _accept(self) -> None:
-        while not self._stopped:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            with self._lock:
-                cut = self._cuts.pop(0) if self._cuts else None
-            threading.Thread(target=self._pipe, args=(client, cut), daemon=True).start()
-
-    def _pipe(self, client: socket.socket, cut: int | None) -> None:
-        upstream = socket.create_connection(("127.0.0.1", self.target_port))
-
-        def forward() -> None:
-            try:
-                while data := client.recv(65536):
-                    upstream.sendall(data)
-            except OSError:
-                pass
-
-        threading.Thread(target=forward, daemon=True).start()
-        sent = 0
-        try:
-            while data := upstream.recv(65536):
-                if cut is not None and sent + len(data) > cut:
-                    client.sendall(data[: max(cut - sent, 0)])
-                    break
-                client.sendall(data)
-                sent += len(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (client, upstream):  # shutdown wakes the other thread's recv
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
 
 
 @dataclass

@@ -21,11 +21,11 @@ from kamdesk.hq.models import SyncRow
 from kamdesk.services.uow import write_session
 from kamdesk.sync import state
 from kamdesk.sync.client import HqClient
+from tests.hq.fault_proxy import FaultProxy
 from tests.hq.support import auth
 from tests.hq.sync_support import (
     COMPARED_TABLES,
     Desk,
-    FaultProxy,
     checksum_desk,
     checksum_hq,
     memory_keyring,
