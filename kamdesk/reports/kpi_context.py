@@ -19,7 +19,7 @@ class CellKind(StrEnum):
     TEXT = "text"
     INT = "int"
     NUMBER = "number"
-    DATETIME = "datetime"  # an aware datetime, written in Shanghai time
+    DATETIME = "datetime"  # a naive datetime: Shanghai wall-clock time
     BOOL = "bool"
 
 

@@ -12,7 +12,6 @@ bottom exactly once. ``progress``/``cancel`` are honoured every 5,000 data rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -146,21 +145,18 @@ def _data_sheet(
     ws = book.add_worksheet(sheet.title[:MAX_SHEET_NAME])
     for c, h in enumerate(sheet.headers):
         _text(ws, 0, c, h, f.head)
-    formats = {CellKind.INT: f.integer, CellKind.NUMBER: f.number, CellKind.DATETIME: f.when}
+    formats = {CellKind.INT: f.integer, CellKind.NUMBER: f.number, CellKind.DATETIME: f.when,
+               CellKind.TEXT: None, CellKind.BOOL: None}  # fmt: skip
+    writers = {CellKind.TEXT: ws.write_string, CellKind.BOOL: ws.write_boolean,
+               CellKind.DATETIME: ws.write_datetime, CellKind.INT: ws.write_number,
+               CellKind.NUMBER: ws.write_number}  # fmt: skip
+    columns = [(c, writers[k], formats[k]) for c, k in enumerate(sheet.kinds)]
     r = 0
     for r, values in enumerate(sheet.rows, start=1):
-        for c, (kind, value) in enumerate(zip(sheet.kinds, values, strict=True)):
-            if value is None:
-                continue
-            if kind is CellKind.TEXT:
-                _text(ws, r, c, str(value))
-            elif kind is CellKind.DATETIME:
-                assert isinstance(value, datetime)
-                ws.write_datetime(r, c, local(value).replace(tzinfo=None), f.when)
-            elif kind is CellKind.BOOL:
-                ws.write_boolean(r, c, bool(value))
-            else:
-                ws.write_number(r, c, float(value), formats[kind])  # type: ignore[arg-type]
+        for c, write, fmt in columns:
+            value = values[c]
+            if value is not None:
+                write(r, c, value, fmt)  # text stays text: write_string, never a formula
         if r % CHUNK == 0:
             check_cancel(cancel)
             if progress is not None:

@@ -400,8 +400,11 @@ def test_opportunity_moves_along_the_funnel_until_won(world: World) -> None:
         OpportunityDraft("IDC托管扩容", product_id=world.product_id, expected_value=Decimal("8")),
         world.am,
     )
-    world.service.move_opportunity(customer_id, opportunity, "negotiation", world.am)
-    world.service.move_opportunity(customer_id, opportunity, "won", world.am)
+    with pytest.raises(KamdeskError) as skipped:
+        world.service.move_opportunity(customer_id, opportunity, "negotiation", world.am)
+    assert skipped.value.code == "funnel.bad_transition"
+    for stage in ("created", "assigned", "relationship", "negotiation", "won"):
+        world.service.move_opportunity(customer_id, opportunity, stage, world.am)
     [o] = world.service.read(customer_id, world.am).opportunities
     assert (o.stage, o.product_name, o.stage_changed_at) == ("won", "DDN数字电路", NOW)
     with pytest.raises(KamdeskError) as caught:

@@ -16,6 +16,7 @@ from kamdesk.db.models.customers import (
     RevenueMonth,
     Visit,
 )
+from kamdesk.db.models.kpi_summary import KpiMonthSum, KpiSummaryState
 from kamdesk.db.models.local import (
     AuditEntry,
     OutboxEntry,
@@ -74,6 +75,8 @@ __all__ = [
     "GradingRuleSet",
     "IndustryGroup",
     "KeyPerson",
+    "KpiMonthSum",
+    "KpiSummaryState",
     "Money",
     "Opportunity",
     "OutboxEntry",

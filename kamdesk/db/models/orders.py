@@ -78,6 +78,7 @@ class WorkOrder(Synced, Base):
         Index("ix_work_orders_accepted", "accepted_at"),
         Index("ix_work_orders_issued", "issued_at"),
         Index("ix_work_orders_restored", "restored_at"),
+        Index("ix_work_orders_confirmed", "confirmed_at"),
     )
 
 

@@ -4,6 +4,8 @@ figure means. Every report renders these definitions; the SQL of
 
 Guarantee: a figure's value is always :meth:`KpiDef.value` of its numerator and
 denominator, so a reader can recompute it from the two numbers shown next to it.
+The SQL sums integers (milliseconds, fen); ``numerator_scale``/``denominator_scale``
+turn the exact sums into the unit shown (hours, days, CNY) only after summing.
 K03 and K16 are two figures each (time and on-time share; month-on-month and
 year-on-year growth), coded ``K03a``/``K03b`` and ``K16a``/``K16b``.
 """
@@ -14,6 +16,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kamdesk.i18n import N_, tr
+
+MS_PER_HOUR = 3_600_000
+MS_PER_DAY = 86_400_000
+FEN_PER_CNY = 100
 
 
 class Unit(StrEnum):
@@ -68,6 +74,8 @@ class KpiDef:
     formula: Formula
     direction: Direction
     note: str = ""
+    numerator_scale: int = 1
+    denominator_scale: int = 1
 
     def value(self, numerator: float, denominator: float) -> float | None:
         """The figure from its two parts; ``None`` when the denominator is zero."""
@@ -95,13 +103,13 @@ KPIS: tuple[KpiDef, ...] = (
         "K02", N_("Average order time"),
         N_("sum of (acceptance − issue) over completed orders, calendar days"),
         N_("completed orders"),
-        Unit.DAYS, Formula.MEAN, Direction.LOWER_IS_BETTER,
+        Unit.DAYS, Formula.MEAN, Direction.LOWER_IS_BETTER, numerator_scale=MS_PER_DAY,
     ),
     KpiDef(
         "K03a", N_("Resource confirmation time"),
         N_("sum of (confirmation − request) in hours over confirmations in the period"),
         N_("confirmations in the period"),
-        Unit.HOURS, Formula.MEAN, Direction.LOWER_IS_BETTER,
+        Unit.HOURS, Formula.MEAN, Direction.LOWER_IS_BETTER, numerator_scale=MS_PER_HOUR,
     ),
     KpiDef(
         "K03b", N_("Resource confirmation on-time rate"),
@@ -150,7 +158,7 @@ KPIS: tuple[KpiDef, ...] = (
         "K10", N_("Fault repair time"),
         N_("sum of (restored − reported) in hours over fault orders restored in the period"),
         N_("fault orders restored in the period"),
-        Unit.HOURS, Formula.MEAN, Direction.LOWER_IS_BETTER,
+        Unit.HOURS, Formula.MEAN, Direction.LOWER_IS_BETTER, numerator_scale=MS_PER_HOUR,
     ),
     KpiDef(
         "K11", N_("Churn rate"),
@@ -176,6 +184,7 @@ KPIS: tuple[KpiDef, ...] = (
         N_("revenue in the period (CNY)"),
         N_("revenue target of the AM, group or branch in the period (CNY)"),
         Unit.PERCENT, Formula.RATIO, Direction.HIGHER_IS_BETTER,
+        numerator_scale=FEN_PER_CNY, denominator_scale=FEN_PER_CNY,
     ),
     KpiDef(
         "K15", N_("Visit coverage"),
@@ -189,12 +198,14 @@ KPIS: tuple[KpiDef, ...] = (
         N_("revenue of the period − revenue of the previous period of the same length (CNY)"),
         N_("revenue of the previous period (CNY)"),
         Unit.PERCENT, Formula.GROWTH, Direction.HIGHER_IS_BETTER,
+        numerator_scale=FEN_PER_CNY, denominator_scale=FEN_PER_CNY,
     ),
     KpiDef(
         "K16b", N_("Revenue growth, year on year"),
         N_("revenue of the period − revenue of the same period a year earlier (CNY)"),
         N_("revenue of the same period a year earlier (CNY)"),
         Unit.PERCENT, Formula.GROWTH, Direction.HIGHER_IS_BETTER,
+        numerator_scale=FEN_PER_CNY, denominator_scale=FEN_PER_CNY,
     ),
 )  # fmt: skip
 

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from kamdesk.domain.kpi.definitions import KPI_BY_CODE, KPIS, Formula
 from kamdesk.domain.kpi.period import Period
@@ -70,8 +71,10 @@ class Grain:
     bucket: str | None = None
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
+    """One KPI value with the numerator and denominator it is computed from (a tuple:
+    packs hold tens of thousands of them)."""
+
     code: str
     numerator: float
     denominator: float
@@ -79,7 +82,10 @@ class Figure:
 
     @classmethod
     def of(cls, code: str, numerator: float, denominator: float) -> Figure:
-        return cls(code, numerator, denominator, KPI_BY_CODE[code].value(numerator, denominator))
+        """The figure of summed stored units (ms, fen): scaled to the unit shown."""
+        kpi = KPI_BY_CODE[code]
+        num, den = numerator / kpi.numerator_scale, denominator / kpi.denominator_scale
+        return cls(code, num, den, kpi.value(num, den))
 
 
 @dataclass(frozen=True)
@@ -103,10 +109,14 @@ class KpiPack:
     previous_total: KpiRow | None = None
 
 
+def empty_figures() -> dict[str, Figure]:
+    """Every KPI without a value (0 / 0)."""
+    return {k.code: Figure.of(k.code, 0.0, 0.0) for k in KPIS}
+
+
 def total_figures(grains: Iterable[Grain]) -> dict[str, Figure]:
     """The figures of all ``grains`` together (every KPI present, empty ones valueless)."""
-    found = roll_up(grains, Dimension.TOTAL).get(NO_KEY)
-    return found or {k.code: Figure.of(k.code, 0.0, 0.0) for k in KPIS}
+    return roll_up(grains, Dimension.TOTAL).get(NO_KEY) or empty_figures()
 
 
 def _key_of(grain: Grain, dimension: Dimension) -> str | None:

@@ -3,7 +3,8 @@
 An agreement without an explicit split is spread evenly over its term's months
 (:func:`~kamdesk.services.customer_file.months.even_split`); an explicit split must
 lie inside the term and add up to the agreement's value. Opportunities move along
-the funnel of :data:`FUNNEL_STAGES`; a won or lost one is final.
+the funnel one stage at a time (:mod:`kamdesk.domain.customers.funnel`); a won or lost
+one is final.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import Agreement, AgreementMonth, Opportunity, Product
+from kamdesk.domain.customers.funnel import Stage as FunnelStage
+from kamdesk.domain.customers.funnel import check_transition
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.services.actor import Actor
@@ -29,7 +32,6 @@ from kamdesk.services.customer_file.validation import (
 from kamdesk.services.customer_file.vocabulary import (
     FUNNEL_CLOSED,
     FUNNEL_STAGE_LABELS,
-    FunnelStage,
 )
 
 define(
@@ -119,6 +121,7 @@ def _move(opportunity: Opportunity, stage: str, now: datetime) -> None:
     if opportunity.stage in FUNNEL_CLOSED:
         label = tr(FUNNEL_STAGE_LABELS[FunnelStage(opportunity.stage)])
         raise KamdeskError("customer_file.funnel_closed", stage=label)
+    check_transition(FunnelStage(opportunity.stage), FunnelStage(stage))
     opportunity.stage = stage
     opportunity.stage_changed_at = now
 
@@ -131,7 +134,7 @@ def move_opportunity(
     actor: Actor,
     now: datetime,
 ) -> None:
-    """Move an open opportunity to ``stage`` (any stage of the funnel)."""
+    """Move an open opportunity to its next stage, or lose it (the funnel's rules)."""
     open_customer(session, customer_id, actor)
     opportunity = child_row(session, Opportunity, opportunity_id, customer_id)
     problems = opportunity_problems(OpportunityDraft(title=opportunity.title, stage=stage))

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from kamdesk.domain.clock import local
 from kamdesk.domain.customers.credit_code import validate_credit_code
+from kamdesk.domain.customers.funnel import Stage as FunnelStage
 from kamdesk.domain.customers.phone import Phone, PhoneExpectation, PhoneKind, parse_phone
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
@@ -34,7 +35,6 @@ from kamdesk.services.customer_file.months import first_of_month, months_between
 from kamdesk.services.customer_file.vocabulary import (
     CareKind,
     DecisionRole,
-    FunnelStage,
     Tier,
     VisitStatus,
 )

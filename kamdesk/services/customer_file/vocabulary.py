@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kamdesk.domain.customers.funnel import STAGE_LABELS
+from kamdesk.domain.customers.funnel import Stage as FunnelStage
 from kamdesk.domain.workorders.vocabulary import Role
 from kamdesk.i18n import N_
 
@@ -64,16 +66,6 @@ COMPLAINT_NEXT: dict[ComplaintState, ComplaintState] = {
 """The only move out of each state; FOLLOWED_UP has none."""
 
 
-class FunnelStage(StrEnum):
-    LEAD = "lead"
-    CREATED = "created"
-    ASSIGNED = "assigned"
-    RELATIONSHIP = "relationship"
-    NEGOTIATION = "negotiation"
-    WON = "won"
-    LOST = "lost"
-
-
 FUNNEL_STAGES: tuple[FunnelStage, ...] = tuple(FunnelStage)
 """In funnel order; WON and LOST are the two ends."""
 FUNNEL_CLOSED = frozenset({FunnelStage.WON, FunnelStage.LOST})
@@ -116,12 +108,4 @@ COMPLAINT_STATE_LABELS: dict[ComplaintState, str] = {
     ComplaintState.CLOSED: N_("Closed"),
     ComplaintState.FOLLOWED_UP: N_("Followed up"),
 }
-FUNNEL_STAGE_LABELS: dict[FunnelStage, str] = {
-    FunnelStage.LEAD: N_("Lead"),
-    FunnelStage.CREATED: N_("Opportunity created"),
-    FunnelStage.ASSIGNED: N_("Assigned"),
-    FunnelStage.RELATIONSHIP: N_("Relationship built"),
-    FunnelStage.NEGOTIATION: N_("Negotiation"),
-    FunnelStage.WON: N_("Tender won"),
-    FunnelStage.LOST: N_("Tender lost"),
-}
+FUNNEL_STAGE_LABELS = STAGE_LABELS

@@ -94,27 +94,41 @@ def offset_modifier(period: Period) -> str:
     return f"{int(offset.total_seconds() // 60):+d} minutes"
 
 
-def period_params(session: Session, period: Period) -> dict[str, Any]:
-    """Every parameter the families use, for ``period``; fills the session connection's
-    temporary ``kpi_calendar`` table for K03b (rewritten on every call)."""
+def fill_calendar(session: Session, first: date, last: date) -> Promise:
+    """(Re)fill the session connection's temporary ``kpi_calendar`` for K03b with the
+    days ``first`` … ``last``; returns the confirmation promise it counts with."""
     promise = confirmation_promise(session)
-    first = period.first - timedelta(days=CALENDAR_LOOKBACK_DAYS)
-    days = calendar_rows(working_calendar(session), promise, first, period.last)
+    days = calendar_rows(working_calendar(session), promise, first, last)
     session.execute(text(CALENDAR_TABLE))
     session.execute(text("DELETE FROM temp.kpi_calendar"))
     session.execute(
         text("INSERT INTO temp.kpi_calendar (day, working, cum_ms) VALUES (:d, :w, :c)"),
         [{"d": d, "w": w, "c": c} for d, w, c in days],
     )
+    return promise
+
+
+def fixed_params(period: Period, promise: Promise) -> dict[str, Any]:
+    """The parameters that do not depend on the period's bounds."""
     intervals = DEFAULT_VISIT_INTERVAL_DAYS
     return {
-        "start": stored(period.start),
-        "end": stored(period.end),
         "offset": offset_modifier(period),
         "target_ms": promise.days * DAY_MS,
         "visit_a": intervals[Grade.A],
         "visit_b": intervals[Grade.B],
         "visit_c": intervals[Grade.C],
+    }
+
+
+def period_params(session: Session, period: Period) -> dict[str, Any]:
+    """Every parameter the families use, for ``period``; fills the session connection's
+    temporary ``kpi_calendar`` table for K03b (rewritten on every call)."""
+    first = period.first - timedelta(days=CALENDAR_LOOKBACK_DAYS)
+    promise = fill_calendar(session, first, period.last)
+    return {
+        "start": stored(period.start),
+        "end": stored(period.end),
+        **fixed_params(period, promise),
         **_months(period, ""),
         **_months(period.previous(), "prev_"),
         **_months(period.year_before(), "year_"),

@@ -1,8 +1,10 @@
 """KpiService: the month/quarter/year/range KPI pack, by dimension, with the ids behind.
 
 Guarantees: the total, every dimension row and the ids come from the same family
-SELECTs for the same bound parameters; values are :meth:`KpiDef.value` of the summed
-numerator and denominator (never averaged averages). Hazard: accounts are attributed
+SELECTs for the same bound parameters (directly, or through the summary table
+``kpi_month_sums`` that sums those SELECTs per month, for whole-month periods);
+values are :meth:`KpiDef.value` of the summed numerator and denominator (never
+averaged averages). Hazard: accounts are attributed
 to their *current* owner AM and group (the file keeps no ownership history).
 """
 
@@ -20,21 +22,23 @@ from kamdesk.domain.kpi.definitions import KPI_BY_CODE
 from kamdesk.domain.kpi.figures import (
     NO_KEY,
     Dimension,
+    Figure,
     Grain,
     KpiPack,
     KpiRow,
+    empty_figures,
     roll_up,
-    total_figures,
 )
 from kamdesk.domain.kpi.period import Period
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.reports.kpi_context import DataSheet, KpiReportContext
+from kamdesk.services.kpi import summary, summary_read
 from kamdesk.services.kpi.details import data_sheets
 from kamdesk.services.kpi.facts import DIMENSIONS, FAMILIES, Family, grain_sql, ids_sql
 from kamdesk.services.kpi.params import period_params
-from kamdesk.services.uow import read_session
+from kamdesk.services.uow import read_session, write_session
 
 define({"kpi.unknown_code": N_("There is no KPI with the code {kpi}.")})
 
@@ -94,11 +98,39 @@ def _names(session: Session, dimension: Dimension, keys: Iterable[str]) -> dict[
     return {key: name for key, name in rows}
 
 
-def _rows(session: Session, grains: list[Grain], dimension: Dimension) -> tuple[KpiRow, ...]:
-    figures = roll_up(grains, dimension)
+def _rows(
+    session: Session, figures: dict[str, dict[str, Figure]], dimension: Dimension
+) -> tuple[KpiRow, ...]:
     names = _names(session, dimension, figures)
     rows = [KpiRow(dimension, key, names.get(key, key), figs) for key, figs in figures.items()]
     return tuple(sorted(rows, key=lambda r: (r.name, r.key)))
+
+
+def figures_by_dimension(
+    session: Session,
+    period: Period,
+    dimensions: Iterable[Dimension],
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    *,
+    use_summary: bool = True,
+) -> dict[Dimension, dict[str, dict[str, Figure]]]:
+    """``{dimension: {key: {code: Figure}}}`` for the total (key ``""``) and each
+    dimension: from the summary table when it answers ``period`` (whole months),
+    else rolled up from the raw rows."""
+    wanted = [Dimension.TOTAL, *(d for d in dimensions if d is not Dimension.TOTAL)]
+    if use_summary and summary_read.usable(session, period):
+        check_cancel(cancel)
+        found = summary_read.summary_figures(session, period, wanted)
+        if progress is not None:
+            progress(1, 1, tr("Computing KPIs…"))
+        return found
+    grains = collect_grains(session, period, progress, cancel)
+    return {d: roll_up(grains, d) for d in wanted}
+
+
+def _total(figures: dict[Dimension, dict[str, dict[str, Figure]]]) -> dict[str, Figure]:
+    return figures[Dimension.TOTAL].get(NO_KEY) or empty_figures()
 
 
 def _branch_name(session: Session) -> str:
@@ -109,8 +141,16 @@ def _branch_name(session: Session) -> str:
 class KpiService:
     """K01–K16 for any period, by branch, industry group, AM, workstation and product."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, use_summary: bool = True) -> None:
+        """``use_summary=False`` always computes from the raw rows (to compare)."""
         self._engine = engine
+        self._use_summary = use_summary
+
+    def rebuild_summary(self) -> None:
+        """Recount the summary table from the stored rows (after bulk loads); one
+        write unit of work."""
+        with write_session(self._engine) as session:
+            summary.rebuild(session)
 
     def pack(
         self,
@@ -123,18 +163,21 @@ class KpiService:
     ) -> KpiPack:
         """Total and per-dimension figures for ``period`` (and the previous period's
         total when ``with_previous``)."""
+        wanted: list[Dimension] = [d for d in dimensions if d is not Dimension.TOTAL]
         with read_session(self._engine) as session:
-            grains = collect_grains(session, period, progress, cancel)
-            total = total_figures(grains)
+            figures = figures_by_dimension(
+                session, period, wanted, progress, cancel, use_summary=self._use_summary
+            )
+            total = _total(figures)
             previous = None
             if with_previous:
                 check_cancel(cancel)
-                before = collect_grains(session, period.previous(), None, cancel)
+                before = figures_by_dimension(
+                    session, period.previous(), (), None, cancel, use_summary=self._use_summary
+                )
                 label = period.previous().label
-                previous = KpiRow(Dimension.TOTAL, NO_KEY, label, total_figures(before))
-            rows: dict[Dimension, tuple[KpiRow, ...]] = {
-                d: _rows(session, grains, d) for d in dimensions if d is not Dimension.TOTAL
-            }
+                previous = KpiRow(Dimension.TOTAL, NO_KEY, label, _total(before))
+            rows = {d: _rows(session, figures[d], d) for d in wanted}
             branch = _branch_name(session)
         return KpiPack(
             period=period,

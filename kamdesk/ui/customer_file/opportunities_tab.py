@@ -7,9 +7,14 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from kamdesk.domain.customers.funnel import next_stages
 from kamdesk.i18n import tr
 from kamdesk.services.customer_file.views import OpportunityView
-from kamdesk.services.customer_file.vocabulary import FUNNEL_CLOSED, FUNNEL_STAGE_LABELS
+from kamdesk.services.customer_file.vocabulary import (
+    FUNNEL_CLOSED,
+    FUNNEL_STAGE_LABELS,
+    FunnelStage,
+)
 from kamdesk.ui.customer_file.context import FileContext
 from kamdesk.ui.customer_file.formatting import day, instant, label, money
 from kamdesk.ui.customer_file.inputs import code_combo, combo_value
@@ -41,7 +46,7 @@ class OpportunitiesTab(QWidget):
         self.add_button.clicked.connect(self.add_opportunity)
         self.edit_button = QPushButton(tr("Edit…"))
         self.edit_button.clicked.connect(self.edit_opportunity)
-        self.stage_combo = code_combo(FUNNEL_STAGE_LABELS)
+        self.stage_combo = code_combo({})
         self.stage_combo.setAccessibleName(tr("Move to stage"))
         self.move_button = QPushButton(tr("Move to stage"))
         self.move_button.clicked.connect(self.move_selected)
@@ -66,6 +71,10 @@ class OpportunitiesTab(QWidget):
     def _selection_changed(self) -> None:
         selected = self._selected()
         movable = self.editable and selected is not None and selected.stage not in FUNNEL_CLOSED
+        self.stage_combo.clear()
+        if selected is not None:
+            for stage in next_stages(FunnelStage(selected.stage)):
+                self.stage_combo.addItem(tr(FUNNEL_STAGE_LABELS[stage]), stage.value)
         self.edit_button.setEnabled(movable)
         self.move_button.setEnabled(movable)
 

@@ -1,0 +1,295 @@
+"""The maintained KPI summary ``kpi_month_sums``: exact sums per month and dimension key.
+
+Every row is the sum of the family rows of :mod:`kamdesk.services.kpi.facts` for one
+local month (flows) or month boundary (account state), one code and one key of one
+dimension (total, branch, group, AM, product, workstation). Because the families are
+the very SELECTs of the raw engine and every contribution is an integer, a summed
+month equals the raw computation exactly.
+
+Maintenance:
+- :func:`rebuild` recounts everything (after bulk loads: the demo generator,
+  imports that bypass the ORM) and writes the row of ``kpi_summary_state`` that
+  marks the table usable, with the range of month boundaries holding account state.
+- :func:`count_subjects` and :func:`apply_delta` let the session hook of
+  :mod:`kamdesk.services.kpi.summary_hooks` subtract the old contribution of the
+  changed entities before a flush and add the new one after it, in the same
+  transaction.
+
+Hazards: the work happens in TEMP tables of the session's connection (``kpi_delta``,
+``kpi_subjects``, ``kpi_bounds``, ``kpi_calendar``, ``kpi_stage``), so every step of
+one maintenance must run on the same connection. Account state exists only for the
+boundaries of the marker's range; a period outside it is computed from the raw rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+from kamdesk.db.models import KpiMonthSum
+from kamdesk.domain.clock import local, utcnow
+from kamdesk.domain.kpi.figures import TARGET_SCOPE, Dimension
+from kamdesk.domain.kpi.period import Period
+from kamdesk.services.kpi.facts import SUMMARY_FAMILIES, Family, Span, code_column
+from kamdesk.services.kpi.params import fill_calendar, fixed_params, offset_modifier, stored
+
+VERSION = 1
+STATE_CODE = "@"
+"""Prefix of the account-state codes (``@K08``: active accounts, ``@K15``: covered)."""
+
+KEY_COLUMN: dict[Dimension, str] = {
+    Dimension.TOTAL: "''",
+    Dimension.BRANCH: "branch",
+    Dimension.GROUP: "grp",
+    Dimension.AM: "am",
+    Dimension.PRODUCT: "product",
+    Dimension.WORKSTATION: "ws",
+}
+_MONTH_OF = {
+    Span.INSTANT: "strftime('%Y-%m-01', at, :offset)",
+    Span.MONTH: "strftime('%Y-%m-01', at)",
+    Span.STATE: "at",
+}
+_KEYS = "branch, grp, am, product, ws, scope, bucket"
+_TEMP_TABLES = (
+    f"CREATE TEMP TABLE IF NOT EXISTS kpi_delta (month TEXT, code TEXT, {_KEYS}, "
+    "n INTEGER, d INTEGER)",
+    "CREATE TEMP TABLE IF NOT EXISTS kpi_subjects (kind TEXT, id TEXT, PRIMARY KEY (kind, id))",
+    "CREATE TEMP TABLE IF NOT EXISTS kpi_bounds (month TEXT PRIMARY KEY, at TEXT)",
+)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """The summary is complete; account state is held for boundaries ``first``…``last``."""
+
+    first: date
+    last: date
+
+    def holds_state(self, period: Period) -> bool:
+        after = period.months()[-1]
+        after = date(after.year + after.month // 12, after.month % 12 + 1, 1)
+        return self.first <= period.first and after <= self.last
+
+
+def read_marker(connection: Connection) -> Marker | None:
+    """The marker when the summary is complete and of this version, else ``None``."""
+    row = connection.execute(
+        text("SELECT version, first, last FROM kpi_summary_state WHERE id = 1")
+    ).first()
+    if row is None or row[0] != VERSION:
+        return None
+    return Marker(date.fromisoformat(row[1]), date.fromisoformat(row[2]))
+
+
+def forget_marker(session: Session) -> None:
+    """Mark the summary incomplete (the engine reads the raw rows until a rebuild)."""
+    session.execute(text("DELETE FROM kpi_summary_state"))
+
+
+def _write_marker(session: Session, marker: Marker) -> None:
+    session.execute(
+        text("INSERT OR REPLACE INTO kpi_summary_state (id, version, first, last) "
+             "VALUES (1, :v, :f, :l)"),
+        {"v": VERSION, "f": marker.first.isoformat(), "l": marker.last.isoformat()},
+    )  # fmt: skip
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _params(session: Session, first: date | None, last: date | None) -> dict[str, Any]:
+    today = local(utcnow()).date()
+    promise = fill_calendar(session, first or today, last or first or today)
+    return fixed_params(Period(today, today), promise)
+
+
+def prepare(session: Session, marker: Marker) -> None:
+    """Create the TEMP tables and fill ``kpi_bounds`` with the marker's boundaries."""
+    for statement in _TEMP_TABLES:
+        session.execute(text(statement))
+    session.execute(text("DELETE FROM temp.kpi_bounds"))
+    bounds, month = [], marker.first
+    while month <= marker.last:
+        bounds.append({"m": month.isoformat(), "at": stored(Period(month, month).start)})
+        month = _next_month(month)
+    session.execute(text("INSERT INTO temp.kpi_bounds (month, at) VALUES (:m, :at)"), bounds)
+
+
+def _count(
+    session: Session, family: Family, where: str, sign: int, params: Mapping[str, Any]
+) -> None:
+    """Add ``sign`` × the family rows matching ``where``, per month and finest key, to
+    ``temp.kpi_delta``."""
+    sums = ", ".join(
+        f"coalesce(sum(n_{col}), 0) AS n{i}, coalesce(sum(d_{col}), 0) AS d{i}"
+        for i, col in enumerate(map(code_column, family.codes))
+    )
+    session.execute(text("DROP TABLE IF EXISTS temp.kpi_stage"))
+    session.execute(
+        text(
+            f"CREATE TEMP TABLE kpi_stage AS SELECT {_MONTH_OF[family.span]} AS month, {_KEYS}, "
+            f"{sums} FROM ({family.rows(where)}) GROUP BY 1, {_KEYS}"
+        ),
+        params,
+    )
+    prefix = STATE_CODE if family.span is Span.STATE else ""
+    for i, code in enumerate(family.codes):
+        session.execute(
+            text(
+                f"INSERT INTO temp.kpi_delta SELECT month, :code, {_KEYS}, "
+                f":sign * n{i}, :sign * d{i} FROM temp.kpi_stage WHERE n{i} != 0 OR d{i} != 0"
+            ),
+            {"code": prefix + code, "sign": sign},
+        )
+
+
+def apply_delta(session: Session) -> None:
+    """Add ``temp.kpi_delta`` to ``kpi_month_sums`` for every dimension, then empty it."""
+    for dim, column in KEY_COLUMN.items():
+        session.execute(
+            text(
+                "INSERT INTO kpi_month_sums (dim, month, code, key, product, bucket, n, d) "
+                f"SELECT :dim, month, code, {column}, "
+                "CASE WHEN code = 'K13' THEN coalesce(product, '') ELSE '' END, "
+                "coalesce(bucket, ''), sum(n), sum(d) FROM temp.kpi_delta "
+                f"WHERE {column} IS NOT NULL AND (scope IS NULL OR scope = :scope) "
+                "GROUP BY 2, 3, 4, 5, 6 "
+                "ON CONFLICT (dim, month, code, key, product, bucket) "
+                "DO UPDATE SET n = n + excluded.n, d = d + excluded.d"
+            ),
+            {"dim": dim.value, "scope": TARGET_SCOPE.get(dim)},
+        )
+    session.execute(text("DELETE FROM temp.kpi_delta"))
+
+
+def add_subjects(session: Session, subjects: Iterable[tuple[str, str]]) -> None:
+    """Remember changed entities (``(kind, id)``) for :func:`count_subjects`."""
+    rows = [{"k": kind, "i": ident} for kind, ident in subjects]
+    if rows:
+        session.execute(
+            text("INSERT OR IGNORE INTO temp.kpi_subjects (kind, id) VALUES (:k, :i)"), rows
+        )
+
+
+_EXPANSIONS = (
+    ("account", "SELECT s.id FROM temp.kpi_subjects s WHERE s.kind = 'customer'"),
+    ("order", "SELECT x.id FROM temp.kpi_subjects s JOIN work_orders x "
+              "ON x.customer_id = s.id WHERE s.kind = 'customer'"),
+    ("complaint", "SELECT x.id FROM temp.kpi_subjects s JOIN complaints x "
+                  "ON x.customer_id = s.id WHERE s.kind = 'customer'"),
+    ("revenue", "SELECT x.id FROM temp.kpi_subjects s JOIN revenue_months x "
+                "ON x.customer_id = s.id WHERE s.kind = 'customer'"),
+    ("target", "SELECT x.id FROM temp.kpi_subjects s JOIN targets x "
+               "ON x.scope = 'am' AND x.scope_id = s.id WHERE s.kind = 'staff'"),
+)  # fmt: skip
+
+
+def expand_subjects(session: Session) -> None:
+    """Turn changed accounts into their account state, orders, complaints and revenue
+    lines, and changed staff into their AM targets (as the rows are stored now)."""
+    for kind, sql in _EXPANSIONS:
+        session.execute(
+            text(f"INSERT OR IGNORE INTO temp.kpi_subjects SELECT :kind, id FROM ({sql})"),
+            {"kind": kind},
+        )
+
+
+def _subject_days(session: Session, params: Mapping[str, Any]) -> tuple[date | None, date | None]:
+    row = session.execute(
+        text(
+            "SELECT min(date(confirm_requested_at, :offset)), max(date(confirmed_at, :offset)) "
+            "FROM work_orders WHERE confirmed_at IS NOT NULL AND id IN "
+            "(SELECT id FROM temp.kpi_subjects WHERE kind = 'order')"
+        ),
+        params,
+    ).one()
+    first, last = row
+    return (date.fromisoformat(first) if first else None,
+            date.fromisoformat(last) if last else None)  # fmt: skip
+
+
+def count_subjects(session: Session, sign: int) -> None:
+    """Add ``sign`` × the current contribution of every entity in ``temp.kpi_subjects``
+    to ``temp.kpi_delta`` (each row counted once: a family recounts one kind)."""
+    kinds = set(session.scalars(text("SELECT DISTINCT kind FROM temp.kpi_subjects")))
+    params = _params(session, None, None)
+    if "order" in kinds:
+        params = _params(session, *_subject_days(session, params))
+    for family in SUMMARY_FAMILIES:
+        kind, column = family.subject
+        if kind in kinds:
+            where = f"{column} IN (SELECT id FROM temp.kpi_subjects WHERE kind = '{kind}')"
+            _count(session, family, where, sign, params)
+
+
+def clear_subjects(session: Session) -> None:
+    session.execute(text("DELETE FROM temp.kpi_subjects"))
+
+
+def recount_family(session: Session, family: Family) -> None:
+    """Replace the summary rows of ``family``'s codes by a full recount (after the
+    working calendar or the confirmation rule changed)."""
+    codes = [(STATE_CODE if family.span is Span.STATE else "") + c for c in family.codes]
+    session.execute(
+        text(f"DELETE FROM kpi_month_sums WHERE code IN ({', '.join(map(repr, codes))})")
+    )
+    _count(session, family, "1", 1, _full_params(session))
+    apply_delta(session)
+
+
+def _full_params(session: Session) -> dict[str, Any]:
+    """Parameters for counting every row (the K03b calendar spans all confirmations)."""
+    today = local(utcnow()).date()
+    first, last = session.execute(
+        text(
+            "SELECT min(date(confirm_requested_at, :offset)), max(date(confirmed_at, :offset)) "
+            "FROM work_orders WHERE confirmed_at IS NOT NULL"
+        ),
+        {"offset": offset_modifier(Period(today, today))},
+    ).one()
+    return _params(
+        session,
+        date.fromisoformat(first) if first else None,
+        date.fromisoformat(last) if last else None,
+    )
+
+
+def _state_range(session: Session) -> Marker:
+    """Boundaries from the first month with orders, complaints, visits or revenue to
+    the month after the later of today and the last such month."""
+    firsts, lasts = [], [local(utcnow()).date()]
+    for sql in (
+        "SELECT min(issued_at), max(issued_at) FROM work_orders",
+        "SELECT min(received_at), max(received_at) FROM complaints",
+        "SELECT min(done_at), max(done_at) FROM visits WHERE status = 'done'",
+        "SELECT min(month), max(month) FROM revenue_months",
+    ):
+        low, high = session.execute(text(sql)).one()
+        if low is not None:
+            firsts.append(date.fromisoformat(str(low)[:10]))
+            lasts.append(date.fromisoformat(str(high)[:10]))
+    first = min(firsts or lasts).replace(day=1)
+    return Marker(first, _next_month(_next_month(max(lasts).replace(day=1))))
+
+
+def rebuild(session: Session) -> Marker:
+    """Recount the whole summary from the stored rows and mark it complete (in the
+    caller's transaction)."""
+    marker = _state_range(session)
+    prepare(session, marker)
+    session.execute(text(f"DELETE FROM {KpiMonthSum.__tablename__}"))
+    session.execute(text("DELETE FROM temp.kpi_delta"))
+    params = _full_params(session)
+    for family in SUMMARY_FAMILIES:
+        _count(session, family, "1", 1, params)
+        apply_delta(session)
+    session.execute(text("DROP TABLE IF EXISTS temp.kpi_stage"))
+    _write_marker(session, marker)
+    return marker
