@@ -10,9 +10,13 @@ opportunities, and the :mod:`.account_life` rows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style
+from pypinyin.converter import UltimateConverter
+from pypinyin.core import Pinyin
 
 from kamdesk.domain.customers.churn import ChurnInputs, assess_churn
 from kamdesk.domain.customers.classification import Grade
@@ -58,6 +62,37 @@ PRODUCTS = {p.code: p for p in catalog.PRODUCTS}
 _IDEOGRAPHS = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
+class _MemoConverter(UltimateConverter):
+    """pypinyin's converter for ``lazy_pinyin(..., v_to_u=False)``, remembering the
+    syllables of every word it converted: names are built from a small vocabulary, so
+    the same words come back thousands of times. pypinyin segments each name itself
+    (phrase dictionary, polyphones by context) before words reach the converter, so
+    the result is exactly ``lazy_pinyin``'s."""
+
+    def __init__(self) -> None:
+        super().__init__(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False)
+        self._memo: dict[tuple[Any, ...], list[list[str]]] = {}
+
+    def convert(
+        self,
+        words: str,
+        style: Style,
+        heteronym: bool,
+        errors: Callable[[str], str] | str,
+        strict: bool = True,
+        **kwargs: Any,
+    ) -> list[list[str]]:
+        key = (words, style, heteronym, errors, strict)
+        found = self._memo.get(key)
+        if found is None:
+            found = super().convert(words, style, heteronym, errors, strict, **kwargs)
+            self._memo[key] = found
+        return found
+
+
+_PINYIN = Pinyin(_MemoConverter())
+
+
 def search_keys(name: str) -> tuple[str, str]:
     """:func:`pinyin_keys` of ``name``, with one pypinyin pass for all-Chinese names.
 
@@ -68,7 +103,7 @@ def search_keys(name: str) -> tuple[str, str]:
     if not _IDEOGRAPHS.match(name):
         keys = pinyin_keys(name)
         return keys.full, keys.initials
-    syllables = [s for s in lazy_pinyin(name, style=Style.NORMAL, v_to_u=False) if s]
+    syllables = [s for s in _PINYIN.lazy_pinyin(name, style=Style.NORMAL) if s]
     return "".join(syllables), "".join(s[0] for s in syllables)
 
 
@@ -106,7 +141,7 @@ class AccountRows:
             ChurnInputs(
                 today=to_date(self.today),
                 grade=Grade(plan.grade),
-                monthly_revenue=[Decimal(t) / 100 for t in plan.totals if t > 0],
+                monthly_revenue=[Decimal(t).scaleb(-2) for t in plan.totals if t > 0],
                 overdue_open_complaints=life.overdue_complaints,
                 agreement_end=None if agreement_end is None else to_date(agreement_end),
                 last_done_visit=None if life.last_visit is None else to_date(

@@ -131,7 +131,8 @@ def plan_accounts(
     plans: list[AccountPlan] = []
     last_three = slice(len(month_starts) - 3, len(month_starts))
     for index in range(first, first + count):
-        group = rng.choices(catalog.INDUSTRY_GROUPS, cum_weights=_GROUP_CUM)[0].code
+        industry = rng.choices(catalog.INDUSTRY_GROUPS, cum_weights=_GROUP_CUM)[0]
+        group = industry.code
         district = pick_district(rng)
         name, (authority, entity) = names.make(group, district)
         code = make_credit_code(rng, district.division, authority=authority, entity_type=entity)
@@ -173,7 +174,8 @@ def plan_accounts(
         result = grade(
             GradingInputs(
                 industry_group=group,
-                monthly_spend=Decimal(spend) / 100,
+                industry_name=industry.name,
+                monthly_spend=Decimal(spend).scaleb(-2),  # fen → CNY with two places
                 party_government_military=pgm,
                 group_scope=scope,
                 hq_strategic=strategic,

@@ -56,6 +56,7 @@ from kamdesk.services.demo.timetext import (
     month_start,
     to_date,
 )
+from kamdesk.services.kpi import KpiService
 
 define({"demo.not_empty": N_("Demo data only goes into a new, empty database.")})
 
@@ -211,6 +212,7 @@ def generate_demo(
         phases.append(("indexes", time.perf_counter() - started))
     finally:
         loader.close()
+    KpiService(engine).rebuild_summary()  # the bulk load bypassed the summary hooks
     report.step(100, tr("Demo database ready."))
     order = (*ACCOUNT_TABLES, *ORDER_TABLES)
     counts = dict(loader.counts)

@@ -19,27 +19,41 @@ from __future__ import annotations
 import random
 
 MAX_ROWS_PER_CHUNK = 1 << 30
-_RAND_BITS = 32  # rand_b (62 bits) = 30 counter bits + 32 random bits
+_HEX4 = tuple(f"{i:04x}" for i in range(1 << 16))
+"""Four hex digits of every 16-bit number: an id is text-joined, not formatted, per row."""
 
 
 class IdMinter:
     """Ids for one chunk. Not thread-safe; one per chunk job."""
 
-    __slots__ = ("_count", "_prefix", "_rng")
+    __slots__ = ("_bits", "_count", "_prefix")
 
     def __init__(self, ms: int, rng: random.Random) -> None:
         hex_ms = f"{ms & ((1 << 48) - 1):012x}"
         self._prefix = f"{hex_ms[:8]}-{hex_ms[8:]}-7000-"
         self._count = 0
-        self._rng = rng
+        self._bits = rng.getrandbits
 
     def __call__(self) -> str:
+        # rand_b = 0b10 (variant), 30 counter bits, 32 random bits; written as the
+        # 4 hex digits "8000 | counter >> 16", "-", 4 for the counter's low 16 bits, 8 random.
         n = self._count
         if n >= MAX_ROWS_PER_CHUNK:
             raise OverflowError("too many rows in one demo chunk")
         self._count = n + 1
-        low = (0b10 << 62) | (n << _RAND_BITS) | self._rng.getrandbits(_RAND_BITS)
-        return f"{self._prefix}{low >> 48:04x}-{low & 0xFFFFFFFFFFFF:012x}"
+        return f"{self._prefix}{_HEX4[0x8000 | n >> 16]}-{_HEX4[n & 0xFFFF]}{self._bits(32):08x}"
+
+    def many(self, count: int) -> list[str]:
+        """``count`` ids at once: the same ids as ``count`` calls, for less time."""
+        n = self._count
+        if n + count > MAX_ROWS_PER_CHUNK:
+            raise OverflowError("too many rows in one demo chunk")
+        self._count = n + count
+        prefix, bits, hex4 = self._prefix, self._bits, _HEX4
+        return [
+            f"{prefix}{hex4[0x8000 | k >> 16]}-{hex4[k & 0xFFFF]}{bits(32):08x}"
+            for k in range(n, n + count)
+        ]
 
     @property
     def minted(self) -> int:

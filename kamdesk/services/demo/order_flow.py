@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from kamdesk.services.demo import catalog
 from kamdesk.services.demo import vocab_texts as texts
@@ -32,10 +33,18 @@ THRESHOLD = (
     f"{catalog.LEADER_VALUE_THRESHOLD_FEN // 100}.{catalog.LEADER_VALUE_THRESHOLD_FEN % 100:02d}"
 )
 RETURN_REASONS = tuple(texts.RETURN_DETAILS)
-RETURN_WEIGHTS = (30, 25, 20, 15, 10)
+RETURN_CUM = tuple(accumulate((30, 25, 20, 15, 10)))
+_SCORES = (5, 4, 3, 2, 1)
+_SCORE_CUM = tuple(accumulate((60, 28, 9, 2, 1)))
+_SCORE_CUM_LATE = tuple(accumulate((25, 35, 25, 10, 5)))
 
 
-@dataclass
+Event = tuple[int, str, str, str, str, str, int]
+"""``(t, action, to, actor, role, payload, step)``: ``step`` is the step's number for the
+step actions (start, finish, return, resolve), else 0."""
+
+
+@dataclass(slots=True)
 class Step:
     seq: int
     workstation: str
@@ -46,13 +55,15 @@ class Step:
 
 @dataclass
 class Flow:
-    """What :func:`plan_flow` decided; events are ``(t, action, to, actor, role, payload)``."""
+    """What :class:`FlowPlanner` decided: events in time order (see :data:`Event`), and
+    ``due``, the promised-time deadline with every pause (all of them finished)."""
 
-    events: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     parallel: bool = False
     promised: int = 0
     working_mode: bool = True
+    due: int | None = None
     signature_id: str = ""
     outcome: str = ""
     results: str = ""
@@ -96,31 +107,35 @@ class FlowPlanner:
         dispatcher = rng.choice(ref.response_ids)
         quick = fault
 
+        rnd = rng.random
+
         def gap(lo_h: float, hi_h: float, lo_m: int = 2, hi_m: int = 20) -> int:
+            # rng.randrange(lo_m * MINUTE, hi_m * MINUTE) or rng.uniform(lo_h, hi_h) hours,
+            # written out: this runs about six times per order
             if quick:
-                return rng.randrange(lo_m * MINUTE, hi_m * MINUTE)
-            return int(rng.uniform(lo_h, hi_h) * HOUR)
+                return lo_m * MINUTE + int(rnd() * ((hi_m - lo_m) * MINUTE))
+            return int((lo_h + (hi_h - lo_h) * rnd()) * HOUR)
 
         t = created
-        events.append((t, "create", "draft", owner, "am", create_payload))
+        events.append((t, "create", "draft", owner, "am", create_payload, 0))
         t = t + gap(0.05, 3)
         if not quick:
             t = next_office(t, rng)
-        events.append((t, "submit", "submitted", owner, "am", "{}"))
+        events.append((t, "submit", "submitted", owner, "am", "{}", 0))
         if not quick and rng.random() < 0.03:
             t = next_office(t + gap(2, 20), rng)
             reason = rng.choice(texts.REVIEW_REJECT_REASONS)
             events.append((t, "review_reject", "draft", manager, "industry_manager",
-                           f'{{"reason":"{reason}"}}'))  # fmt: skip
+                           f'{{"reason":"{reason}"}}', 0))  # fmt: skip
             t = next_office(t + gap(1, 20), rng)
             edit = f'{{"note":"已按审核意见修改", "value":"{_money(value)}"}}'
-            events.append((t, "edit", "draft", owner, "am", edit))
+            events.append((t, "edit", "draft", owner, "am", edit, 0))
             t = next_office(t + gap(0.2, 3), rng)
-            events.append((t, "submit", "submitted", owner, "am", "{}"))
+            events.append((t, "submit", "submitted", owner, "am", "{}", 0))
         if not quick and rng.random() < 0.01:
             t = next_office(t + gap(1, 48), rng)
             reason = rng.choice(texts.CANCEL_REASONS)
-            events.append((t, "cancel", "cancelled", owner, "am", f'{{"reason":"{reason}"}}'))
+            events.append((t, "cancel", "cancelled", owner, "am", f'{{"reason":"{reason}"}}', 0))
             return
 
         important = acct.grade == "A" or value > catalog.LEADER_VALUE_THRESHOLD_FEN
@@ -139,12 +154,12 @@ class FlowPlanner:
             f'"threshold":"{THRESHOLD}"}}'
         )
         events.append((t, "review_approve", "leader_review" if needs_leader else "approved",
-                       manager, "industry_manager", review))  # fmt: skip
+                       manager, "industry_manager", review, 0))  # fmt: skip
         if needs_leader:
             t = t + gap(1, 24, 5, 30)
             if not quick:
                 t = next_office(t, rng)
-            events.append((t, "leader_approve", "approved", ref.leader_id, "leader", "{}"))
+            events.append((t, "leader_approve", "approved", ref.leader_id, "leader", "{}", 0))
 
         # Issue: the promised-time clock starts.
         t = t + gap(0.5, 8, 3, 20)
@@ -155,12 +170,12 @@ class FlowPlanner:
         flow.working_mode = not fault and product.clock_mode == catalog.WORKING
         mode = "working_days" if flow.working_mode else "calendar"
         events.append((t, "issue", "issued", clerk, "clerk",
-                       f'{{"promised_days":{flow.promised}, "sla_mode":"{mode}"}}'))  # fmt: skip
+                       f'{{"promised_days":{flow.promised}, "sla_mode":"{mode}"}}', 0))  # fmt: skip
         if not quick and rng.random() < 0.01:
             t = next_office(t + gap(2, 72), rng)
             who, role = (ref.leader_id, "leader") if rng.random() < 0.5 else (owner, "am")
             reason = rng.choice(texts.CANCEL_REASONS)
-            events.append((t, "cancel", "cancelled", who, role, f'{{"reason":"{reason}"}}'))
+            events.append((t, "cancel", "cancelled", who, role, f'{{"reason":"{reason}"}}', 0))
             return
 
         # Resource confirmation (target: 2 working days; one in ten takes longer).
@@ -182,10 +197,10 @@ class FlowPlanner:
             detail = rng.choice(texts.NOT_POSSIBLE_DETAILS)
             confirm = f'{{"outcome":"not_possible", "detail":"{detail}"}}'
             events.append((t, "confirm_resources", "cancelled", dispatcher, "response_center",
-                           confirm))  # fmt: skip
+                           confirm, 0))  # fmt: skip
             return
         events.append((t, "confirm_resources", "confirmed", dispatcher, "response_center",
-                       confirm))  # fmt: skip
+                       confirm, 0))  # fmt: skip
 
         # Dispatch, an optional pause while the customer gets ready, the steps.
         t = t + gap(0.5, 6, 3, 20)
@@ -193,21 +208,22 @@ class FlowPlanner:
             t = next_office(t, rng)
         dispatched = t
         pauses: list[tuple[int, int | None]] = []
-        pause_events: list[tuple[int, str, str, str, str, str]] = []
+        pause_events: list[Event] = []
         start = dispatched
         if not quick and rng.random() < 0.06:
             paused = dispatched + gap(1, 4)
             resumed = paused + int(rng.uniform(1, 6) * DAY)
             reason = rng.choice(texts.PAUSE_REASONS)
             pause_events.append((paused, "pause", "dispatched", owner, "am",
-                                 f'{{"reason":"{reason}"}}'))  # fmt: skip
+                                 f'{{"reason":"{reason}"}}', 0))  # fmt: skip
             who, role = (owner, "am") if rng.random() < 0.5 else (dispatcher, "response_center")
-            pause_events.append((resumed, "resume", "dispatched", who, role, "{}"))
+            pause_events.append((resumed, "resume", "dispatched", who, role, "{}", 0))
             pauses.append((paused, resumed))
             flow.pauses.append((paused, resumed, reason))
             start = resumed
         promised_due = due(issued, flow.promised, flow.working_mode, pauses, ref.working_days)
         assert promised_due is not None
+        flow.due = promised_due
         if fault:
             repair = self.products[product.code].repair_hours * HOUR
             factor = rng.uniform(0.3, 0.95) if rng.random() < 0.85 else rng.uniform(1.1, 3.0)
@@ -236,7 +252,7 @@ class FlowPlanner:
         )
         mode_text = "parallel" if flow.parallel else "sequential"
         events.append((dispatched, "dispatch", "dispatched", dispatcher, "response_center",
-                       f'{{"mode":"{mode_text}", "steps":[{steps_json}]}}'))  # fmt: skip
+                       f'{{"mode":"{mode_text}", "steps":[{steps_json}]}}', 0))  # fmt: skip
         events.extend(pause_events)
         if fault:  # service restored right after the repair step
             restored = min(e[0] for e in step_events if e[1] == "finish_step") + MINUTE
@@ -245,9 +261,9 @@ class FlowPlanner:
                 if rng.random() < 0.5
                 else (flow.steps[0].assignee, "workstation")
             )
-            step_events.append((restored, "restore", "dispatched", who, role, "{}"))
+            step_events.append((restored, "restore", "dispatched", who, role, "{}", 0))
         events.extend(sorted(step_events))
-        last = max(e[0] for e in events)
+        last = events[-1][0]  # events are in time order
 
         completed = max(start + int(window * 0.85), last + 10 * MINUTE)
         results = rng.choice(texts.RESULTS)
@@ -259,11 +275,10 @@ class FlowPlanner:
             else f'{{"results":"{results}"}}'
         )
         events.append((completed, "complete", "completed", dispatcher, "response_center",
-                       complete))  # fmt: skip
+                       complete, 0))  # fmt: skip
         accepted = max(accept_at, completed + 20 * MINUTE)
         late = accepted > promised_due
-        score = rng.choices((5, 4, 3, 2, 1), weights=(25, 35, 25, 10, 5) if late else
-                            (60, 28, 9, 2, 1))[0]  # fmt: skip
+        score = rng.choices(_SCORES, cum_weights=_SCORE_CUM_LATE if late else _SCORE_CUM)[0]
         flow.satisfaction = score
         comment = rng.choice(texts.SATISFACTION_COMMENTS)
         accept = (
@@ -272,20 +287,20 @@ class FlowPlanner:
         )
         accept += f', "comment":"{comment}"}}' if comment else "}"
         who, role = (owner, "am") if rng.random() < 0.8 else (dispatcher, "response_center")
-        events.append((accepted, "accept", "accepted", who, role, accept))
+        events.append((accepted, "accept", "accepted", who, role, accept, 0))
         flow.signature_id = signature_id
         signed_off = next_office(accepted + rng.randrange(HOUR, 3 * DAY), rng)
-        events.append((signed_off, "sign_off", "signed_off", owner, "am", "{}"))
+        events.append((signed_off, "sign_off", "signed_off", owner, "am", "{}", 0))
         archived = next_office(signed_off + rng.randrange(HOUR, 5 * DAY), rng)
-        events.append((archived, "archive", "archived", clerk, "clerk", "{}"))
+        events.append((archived, "archive", "archived", clerk, "clerk", "{}", 0))
 
     def _steps(
         self, flow: Flow, start: int, end: int, restored: int, dispatcher: str
-    ) -> list[tuple[int, str, str, str, str, str]]:
+    ) -> list[Event]:
         """Step events between ``start`` and ``end``; sets each step's hours and deadline."""
         rng = self.rng
         steps = flow.steps
-        out: list[tuple[int, str, str, str, str, str]] = []
+        out: list[Event] = []
         returned = rng.randrange(len(steps)) if rng.random() < 0.08 else -1
         span = max(end - start, len(steps) * 40 * MINUTE)
         if flow.parallel:
@@ -310,24 +325,27 @@ class FlowPlanner:
             step.deadline = finish + rng.randrange(2 * HOUR, DAY)
             ws = step.assignee
             sid = f'{{"step_id":"{step.seq}"}}'
-            out.append((begin, "start_step", "dispatched", ws, "workstation", sid))
+            out.append((begin, "start_step", "dispatched", ws, "workstation", sid, step.seq))
             if i == returned:
                 length = finish - begin
                 back = begin + max(MINUTE, length // 4)
-                reason = rng.choices(RETURN_REASONS, weights=RETURN_WEIGHTS)[0]
+                reason = rng.choices(RETURN_REASONS, cum_weights=RETURN_CUM)[0]
                 detail, emergency = texts.RETURN_DETAILS[reason]
                 out.append((back, "return_step", "dispatched", ws, "workstation",
                             f'{{"step_id":"{step.seq}", "reason":"{reason}", "detail":'
-                            f'"{detail}", "emergency_handling":"{emergency}"}}'))  # fmt: skip
+                            f'"{detail}", "emergency_handling":"{emergency}"}}',
+                            step.seq))  # fmt: skip
                 resolution = rng.choice(texts.RESOLUTIONS)
                 fixed = back + max(MINUTE, length // 4)
                 flow.returns.append((step.seq, reason, detail, emergency, back, fixed, resolution))
                 out.append((fixed, "resolve_return", "dispatched", dispatcher,
                             "response_center", f'{{"step_id":"{step.seq}", "resolution":'
-                            f'"{resolution}"}}'))  # fmt: skip
+                            f'"{resolution}"}}', step.seq))  # fmt: skip
                 out.append((fixed + max(MINUTE, length // 8), "start_step", "dispatched", ws,
-                            "workstation", sid))  # fmt: skip
+                            "workstation", sid, step.seq))  # fmt: skip
             result = rng.choice(texts.STEP_RESULTS)
             finish_payload = f'{{"step_id":"{step.seq}", "result":"{result}"}}' if result else sid
-            out.append((finish, "finish_step", "dispatched", ws, "workstation", finish_payload))
+            out.append(
+                (finish, "finish_step", "dispatched", ws, "workstation", finish_payload, step.seq)
+            )
         return out

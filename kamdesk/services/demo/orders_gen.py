@@ -14,8 +14,9 @@ Festival and National Day holidays.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
+from operator import itemgetter
 
 from kamdesk.services.demo import catalog
 from kamdesk.services.demo import vocab_texts as texts
@@ -28,6 +29,8 @@ from kamdesk.services.demo.order_flow import MINUTE, Flow, FlowPlanner
 from kamdesk.services.demo.rowkit import Row
 from kamdesk.services.demo.timetext import (
     DAY,
+    DB_DAYS,
+    DB_HMS,
     HOUR,
     day_text_of,
     db,
@@ -50,7 +53,9 @@ DAY_OFF_WEIGHT = 0.12
 PRODUCTS = {p.code: p for p in catalog.PRODUCTS}
 _PRODUCT_CUM = tuple(accumulate(p.popularity for p in catalog.PRODUCTS))
 _IMPORTANCE = ("normal", "important", "urgent")
-_STEP_AT = len('{"step_id":"')  # step payloads start with the step number
+_FAULT_CUM = tuple(accumulate((70, 20, 10)))  # of _IMPORTANCE
+_DEMAND_CUM = tuple(accumulate((80, 15, 5)))
+_at = itemgetter(0)
 
 
 class _Tables:
@@ -138,7 +143,7 @@ class OrderRows:
         order_id = self.mint()
         signature_id = self.mint()
 
-        importance = rng.choices(_IMPORTANCE, weights=(70, 20, 10) if fault else (80, 15, 5))[0]
+        importance = rng.choices(_IMPORTANCE, cum_weights=_FAULT_CUM if fault else _DEMAND_CUM)[0]
         created_day = local_day(created)
         requested = created_day + (0 if fault else product.promised_days + rng.randrange(0, 10))
         a_end = z_end = bandwidth = interface = ""
@@ -203,37 +208,52 @@ class OrderRows:
     ) -> None:
         ref, now, mint = self.ref, self.ref.now, self.mint
         rows = self.rows
-        events = rows["work_order_events"]
-        submitted = issued = confirmed = dispatched = completed = accepted = None
-        archived = cancelled = restored = None
+        events = flow.events  # in time order
+        kept = events if events[-1][0] <= now else events[: bisect_right(events, now, key=_at)]
+        ids = mint.many(len(kept))
+        states = [None, *(e[2] for e in kept)]  # the state before each event
+        days, hms = DB_DAYS, DB_HMS  # db(t), inlined: this runs for every event
+        rows["work_order_events"] += [
+            (event_id, order_id, seq, action, previous, to, actor, role,
+             days[t // DAY] + hms[t % DAY], payload)
+            for event_id, seq, previous, (t, action, to, actor, role, payload, _) in zip(
+                ids, range(1, len(kept) + 1), states, kept, strict=False)
+        ]  # fmt: skip
+        # action → time of its last kept event; the step events, kept, as (step, action, time)
+        marks = {action: t for t, action, _, _, _, _, step in kept if not step}
+        step_events = [(step, action, t) for t, action, _, _, _, _, step in kept if step]
+        state = states[-1] or "draft"
+        last = kept[-1][0] if kept else created
+        get = marks.get
+        submitted, issued, confirmed = get("submit"), get("issue"), get("confirm_resources")
+        dispatched, restored, completed = get("dispatch"), get("restore"), get("complete")
+        accepted, archived, cancelled = get("accept"), get("archive"), get("cancel")
         confirmation = None
-        state = "draft"
-        previous: str | None = None
+        if confirmed is not None:
+            confirmation = flow.outcome
+            if flow.outcome == "not_possible":
+                cancelled = confirmed
+
+        pauses = [(s, e if e <= now else None, reason) for s, e, reason in flow.pauses if s <= now]
+        due_at = None
+        if issued is not None:
+            if flow.due is not None and all(e <= now for _, e, _ in flow.pauses):
+                due_at = flow.due  # the planner's: it saw the same pauses
+            else:
+                due_at = due(
+                    issued, flow.promised, flow.working_mode, [(s, e) for s, e, _ in pauses],
+                    ref.working_days,
+                )  # fmt: skip
+        on_time = None
+        if accepted is not None:
+            on_time = int(due_at is None or accepted <= due_at)
         returns = 0
-        step_state: dict[int, list[object]] = {}  # seq → [state, started, done, returns, upd]
-        last = created
-        for seq, (t, action, to, actor, role, payload) in enumerate(flow.events, start=1):
-            if t > now:
-                break
-            at = db(t)
-            events.append(
-                (mint(), order_id, seq, action, previous, to, actor, role, at, payload)
-            )  # fmt: skip
-            previous = state = to
-            last = t
-            if action == "submit":
-                submitted = t
-            elif action == "issue":
-                issued = t
-            elif action == "confirm_resources":
-                confirmed, confirmation = t, flow.outcome
-                if to == "cancelled":
-                    cancelled = t
-            elif action == "dispatch":
-                dispatched = t
-                step_state = {s.seq: ["pending", None, None, 0, t] for s in flow.steps}
-            elif action in ("start_step", "finish_step", "return_step", "resolve_return"):
-                info = step_state[int(payload[_STEP_AT : payload.index('"', _STEP_AT)])]
+        step_ids: dict[int, str] = {}
+        if dispatched is not None:
+            # seq → [state, started, done, returns, updated], folded like the domain's replay
+            steps = {s.seq: ["pending", None, None, 0, dispatched] for s in flow.steps}
+            for step, action, t in step_events:
+                info = steps[step]
                 info[4] = t
                 if action == "start_step":
                     info[0], info[1] = "in_progress", t
@@ -241,42 +261,20 @@ class OrderRows:
                     info[0], info[2] = "done", t
                 elif action == "return_step":
                     info[0] = "returned"
-                    info[3] = int(info[3]) + 1  # type: ignore[call-overload]
+                    info[3] += 1  # type: ignore[operator]
                     returns += 1
-                else:
+                else:  # resolve_return
                     info[0], info[1] = "pending", None
-            elif action == "restore":
-                restored = t
-            elif action == "complete":
-                completed = t
-            elif action == "accept":
-                accepted = t
-            elif action == "archive":
-                archived = t
-            elif action == "cancel":
-                cancelled = t
-
-        pauses = [(s, e if e <= now else None, reason) for s, e, reason in flow.pauses if s <= now]
-        due_at = None
-        if issued is not None:
-            due_at = due(
-                issued, flow.promised, flow.working_mode, [(s, e) for s, e, _ in pauses],
-                ref.working_days,
-            )  # fmt: skip
-        on_time = None
-        if accepted is not None:
-            on_time = int(due_at is None or accepted <= due_at)
-        ws_ids = ref.workstation_ids
-        step_ids: dict[int, str] = {}
-        if dispatched is not None:
-            for step in flow.steps:
-                st, started, done, count, upd = step_state[step.seq]
-                step_ids[step.seq] = step_id = mint()
-                rows["work_order_steps"].append(
-                    (step_id, db(dispatched), db(upd), order_id,  # type: ignore[arg-type]
-                     step.seq, 1 if flow.parallel else step.seq, ws_ids[step.workstation],
-                     step.assignee, int(step.hours) * 60, db(step.deadline),
-                     texts.STEP_TASKS[step.workstation], st,
+            ws_ids, tasks = ref.workstation_ids, texts.STEP_TASKS
+            dispatched_at = db(dispatched)
+            append_step = rows["work_order_steps"].append
+            for s in flow.steps:
+                st, started, done, count, upd = steps[s.seq]
+                step_ids[s.seq] = step_id = mint()
+                append_step(
+                    (step_id, dispatched_at, db(upd), order_id,  # type: ignore[arg-type]
+                     s.seq, 1 if flow.parallel else s.seq, ws_ids[s.workstation],
+                     s.assignee, int(s.hours) * 60, db(s.deadline), tasks[s.workstation], st,
                      None if started is None else db(started),  # type: ignore[arg-type]
                      None if done is None else db(done), count)  # type: ignore[arg-type]
                 )  # fmt: skip

@@ -29,8 +29,9 @@ from kamdesk.services.demo.jobs import Job, init_worker, run_and_write, run_job
 def default_workers(rows_expected: int) -> int:
     """0 (in-process) for small demos; else one worker per core (2 to 4).
 
-    Workers generate and spool rows; the main process only copies spools inside
-    SQLite, so it needs little CPU and the workers may use every core.
+    Workers generate their rows and write them themselves, taking turns; the main
+    process only counts, so it needs little CPU: while one worker writes, the others
+    generate, and every core stays busy.
     """
     if rows_expected < 200_000:
         return 0

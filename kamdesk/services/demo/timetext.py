@@ -28,6 +28,10 @@ _FIRST_DAY = date(2000, 1, 1).toordinal() - _EPOCH_ORDINAL
 _DAYS = tuple(
     date.fromordinal(d + _EPOCH_ORDINAL).isoformat() for d in range(_FIRST_DAY, _FIRST_DAY + 40_000)
 )
+DB_DAYS = ("",) * _FIRST_DAY + _DAYS
+"""``YYYY-MM-DD`` by day index (from 1970; empty before 2000). With :data:`DB_HMS`, hot
+loops inline :func:`db` as ``DB_DAYS[t // DAY] + DB_HMS[t % DAY]``."""
+DB_HMS = _HMS_DB
 
 
 def day_text_of(day_index: int) -> str:
@@ -37,8 +41,7 @@ def day_text_of(day_index: int) -> str:
 
 def db(t: int) -> str:
     """Stored text of the instant ``t`` (UTC seconds)."""
-    d, s = divmod(t, DAY)
-    return _DAYS[d - _FIRST_DAY] + _HMS_DB[s]
+    return DB_DAYS[t // DAY] + _HMS_DB[t % DAY]
 
 
 def iso(t: int) -> str:
