@@ -13,6 +13,7 @@ import logging
 import logging.handlers
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -31,10 +32,12 @@ from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.services.container import Services
 from kamdesk.ui.demo_dialog import DemoRequest
+from kamdesk.ui.error_dialog import show_error_dialog
 from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.messages import describe_unexpected
 from kamdesk.ui.preferences import APPLICATION, ORGANIZATION, Preferences
+from kamdesk.ui.single_instance import SingleInstance, bring_to_front, instance_name
 from kamdesk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -73,8 +76,13 @@ def run_app(db_path: Path | None, reset_settings: bool = False) -> int:
     install_exception_hook(log_file)
 
     path = choose_database_path(db_path, prefs)
+    instance = claim_single_instance(path)
+    if instance is None:
+        log.info("KAMDesk already runs on %s; asked it to come to the front", path)
+        return 0
     engine = open_database_interactively(path)
     if engine is None:
+        instance.close()
         return 1
     runner = TaskRunner()
     window: MainWindow | None = None
@@ -89,6 +97,7 @@ def run_app(db_path: Path | None, reset_settings: bool = False) -> int:
             demo_builder=build_demo_database,
         )
         window.show()
+        instance.raise_requested.connect(lambda: bring_to_front(window))
         if os.environ.get(EXIT_WHEN_SHOWN) == "1":
             QTimer.singleShot(0, app.quit)
         status = app.exec()
@@ -98,6 +107,7 @@ def run_app(db_path: Path | None, reset_settings: bool = False) -> int:
             window.deleteLater()
             QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         engine.dispose()
+        instance.close()
     return int(status)
 
 
@@ -222,27 +232,36 @@ def _ask_to_restore(exc: KamdeskError) -> bool:
     return box.clickedButton() is restore
 
 
+def claim_single_instance(path: Path) -> SingleInstance | None:
+    """Become the one KAMDesk of this user on ``path``; None if another already is
+    (it was asked to bring its window to the front)."""
+    instance = SingleInstance(instance_name(path))
+    return instance if instance.claim() else None
+
+
 def install_exception_hook(log_file: Path | None) -> None:
-    """Unexpected exceptions in Qt slots: logged with traceback, shown as a sentence."""
+    """Unexpected exceptions, never a silent exit: those in Qt slots are logged with their
+    traceback and shown in :class:`ErrorDialog` (with 复制详情); those in background
+    threads outside the task runner are logged."""
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, exc, tb)
             return
         log.error("unexpected error", exc_info=(kind, exc, tb))
-        where = str(log_file) if log_file else tr("(not written to a file)")
-        QMessageBox.critical(
-            QApplication.activeWindow(),
-            tr("Unexpected problem"),
-            tr(
-                "KAMDesk ran into an unexpected problem ({error}). Work saved before is "
-                "safe. Please tell IT support and give them the log file: {log}",
-                error=describe_unexpected(exc),
-                log=where,
-            ),
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        show_error_dialog(exc, tb, log_file, QApplication.activeWindow())
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        log.error(
+            "unexpected error in thread %s",
+            args.thread.name if args.thread else "?",
+            exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
         )
 
     sys.excepthook = hook
+    threading.excepthook = thread_hook
 
 
 def build_demo_database(request: DemoRequest, *, progress: Progress, cancel: CancelCheck) -> str:

@@ -11,28 +11,33 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kamdesk.commands import orders
-from kamdesk.domain.progress import Progress
+from kamdesk.commands import audit, backup, orders, reports, sync
+from kamdesk.commands.common import progress_printer
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import LANGUAGES, N_, set_language, tr
 
 define({"cli.db_exists": N_("{path} already exists; add --force to replace it.")})
 
 
-def _progress_printer() -> Progress:
-    def report(done: int, total: int, text: str) -> None:
-        pct = 100 * done // total if total else 100
-        print(f"\r[{pct:3d}%] {text}", end="", file=sys.stderr, flush=True)
-        if done >= total:
-            print(file=sys.stderr)
+def _ensure_credential_store() -> None:
+    from kamdesk.db.location import default_database_path
+    from kamdesk.services.credential_fallback import install_if_needed
 
-    return report
+    install_if_needed(default_database_path().parent)
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
     from kamdesk.app import run_app
 
     return run_app(db_path=args.db, reset_settings=False)
+
+
+def _cmd_self_test() -> int:
+    from kamdesk.commands import selftest
+    from kamdesk.ui.self_check import qt_checks
+
+    gui = [selftest.Check(name, run) for name, run in qt_checks(selftest.WORKORDER_PDF)]
+    return selftest.run([*selftest.core_checks(), *gui])
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -46,7 +51,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     args.db.parent.mkdir(parents=True, exist_ok=True)
     engine = open_database(args.db)
     spec = DemoSpec(accounts=args.accounts, orders=args.orders, seed=args.seed)
-    summary = generate_demo(engine, spec, progress=_progress_printer())
+    summary = generate_demo(engine, spec, progress=progress_printer())
     print(summary.describe())
     return 0
 
@@ -55,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kamdesk", description=tr("KAMDesk key-account desk"))
     parser.add_argument("--db", type=Path, help=tr("database file (default: per-user data folder)"))
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=tr("language of messages"))
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=tr("check this installation on a temporary database, then exit (0 = working)"),
+    )
     parser.set_defaults(func=_cmd_gui)
     sub = parser.add_subparsers(dest="command")
 
@@ -66,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help=tr("replace an existing file"))
     demo.set_defaults(func=_cmd_demo)
     orders.register(sub)
+    reports.register(sub)
+    sync.register(sub)
+    audit.register(sub)
+    backup.register(sub)
     return parser
 
 
@@ -74,6 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.lang:
         set_language(args.lang)
     try:
+        if args.self_test:
+            return _cmd_self_test()
+        _ensure_credential_store()
         return int(args.func(args))
     except KamdeskError as exc:
         print(tr("Error: {message}", message=exc.message()), file=sys.stderr)

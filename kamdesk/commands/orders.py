@@ -18,38 +18,20 @@ import logging
 import sys
 from pathlib import Path
 
-from sqlalchemy import Engine
-
+from kamdesk.commands.common import db_option, open_engine
 from kamdesk.domain.workorders.vocabulary import State
-from kamdesk.errors import KamdeskError, define
-from kamdesk.i18n import N_, tr
-
-define(
-    {
-        "cli.no_database": N_("There is no database at {path}; give one with --db."),
-        "cli.cannot_write": N_("{path} cannot be written: {error}"),
-    }
-)
+from kamdesk.errors import KamdeskError
+from kamdesk.i18n import tr
 
 EXIT_MISMATCH = 1
 EXIT_NOT_A_WORK_ORDER_PDF = 2
 _UNREADABLE = frozenset({"reports.pdf_unreadable", "reports.pdf_not_stamped"})
 
 
-def _engine(args: argparse.Namespace) -> Engine:
-    from kamdesk.db.location import default_database_path
-    from kamdesk.db.startup import open_database
-
-    path: Path = args.db or default_database_path()
-    if not path.is_file():
-        raise KamdeskError("cli.no_database", path=str(path))
-    return open_database(path)
-
-
 def _cmd_list(args: argparse.Namespace) -> int:
     from kamdesk.services.workorders import OrderQuery, WorkOrderService
 
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         states = (State(args.state),) if args.state else ()
         rows = WorkOrderService(engine).list_orders(
@@ -65,7 +47,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_pdf(args: argparse.Namespace) -> int:
     from kamdesk.services.workorders import WorkOrderService
 
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         service = WorkOrderService(engine)
         order_id = service.find_by_no(args.order_no)
@@ -96,7 +78,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         print(tr("There is no file {path}.", path=str(args.file)), file=sys.stderr)
         return EXIT_NOT_A_WORK_ORDER_PDF
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings repeat our message
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         result = WorkOrderPrinting(engine).verify_pdf(args.file)
     except KamdeskError as exc:
@@ -128,12 +110,6 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_MISMATCH
 
 
-def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", type=Path, default=argparse.SUPPRESS, help=tr("database file (as the global --db)")
-    )
-
-
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``orders`` (``list``, ``pdf``) and ``verify`` to the ``kamdesk`` parser."""
     orders = sub.add_parser("orders", help=tr("work orders"))
@@ -144,16 +120,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--state", choices=[s.value for s in State], help=tr("only orders in this state")
     )
     listing.add_argument("--limit", type=int, default=100, help=tr("at most this many orders"))
-    _db_option(listing)
+    db_option(listing)
     listing.set_defaults(func=_cmd_list)
 
     pdf = verbs.add_parser("pdf", help=tr("write the signed work-order PDF (counts as a print)"))
     pdf.add_argument("order_no", metavar="ORDER_NO", help=tr("order number"))
     pdf.add_argument("out", metavar="OUT.pdf", type=Path, help=tr("PDF file to write"))
-    _db_option(pdf)
+    db_option(pdf)
     pdf.set_defaults(func=_cmd_pdf)
 
     verify = sub.add_parser("verify", help=tr("check a work-order PDF against the database record"))
     verify.add_argument("file", metavar="FILE.pdf", type=Path, help=tr("PDF file to check"))
-    _db_option(verify)
+    db_option(verify)
     verify.set_defaults(func=_cmd_verify)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kamdesk.commands.orders import _db_option, _engine
+from kamdesk.commands.common import db_option, open_engine
 from kamdesk.domain.kpi.figures import Dimension
 from kamdesk.domain.kpi.period import parse_period
 from kamdesk.errors import KamdeskError, define
@@ -54,7 +54,7 @@ def _cmd_kpi(args: argparse.Namespace) -> int:
     period = parse_period(args.period)
     dimensions = _dimensions(args.by)
     formats = _formats(args.format)
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         ctx = KpiService(engine).report_context(period, dimensions, with_data="xlsx" in formats)
         out: Path = args.out
@@ -86,5 +86,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     kpi.add_argument("--format", default="pdf,xlsx", help=tr("pdf, xlsx or pdf,xlsx"))
     kpi.add_argument("--out", type=Path, default=Path("."), help=tr("folder to write to"))
-    _db_option(kpi)
+    db_option(kpi)
     kpi.set_defaults(func=_cmd_kpi)

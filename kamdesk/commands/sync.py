@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 import platform
 
-from kamdesk.commands.orders import _db_option, _engine
+from kamdesk.commands.common import db_option, open_engine
 from kamdesk.i18n import tr
 
 
 def _cmd_register(args: argparse.Namespace) -> int:
     from kamdesk.services.sync import SyncService
 
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         done = SyncService(engine).register(
             args.hq, args.code, args.name or platform.node() or "KAMDesk", args.ca_bundle
@@ -39,7 +39,7 @@ def _cmd_register(args: argparse.Namespace) -> int:
 def _cmd_now(args: argparse.Namespace) -> int:
     from kamdesk.services.sync import SyncService
 
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         report = SyncService(engine).sync_now()
     finally:
@@ -58,9 +58,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     reg.add_argument("--code", required=True, help=tr("one-time registration code from HQ"))
     reg.add_argument("--name", help=tr("name of this computer at HQ"))
     reg.add_argument("--ca-bundle", help=tr("PEM file of the certificate authority to trust"))
-    _db_option(reg)
+    db_option(reg)
     reg.set_defaults(func=_cmd_register)
 
     now = verbs.add_parser("now", help=tr("send and receive changes now"))
-    _db_option(now)
+    db_option(now)
     now.set_defaults(func=_cmd_now)

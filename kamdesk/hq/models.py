@@ -25,6 +25,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -144,7 +145,14 @@ class SyncRow(Base):
 
     __table_args__ = (
         Index("ux_sync_rows_cursor", "branch_id", "change_seq", unique=True),
-        Index("ix_sync_rows_group", "branch_id", "table_name", "group_key"),
+        Index(
+            "ix_sync_rows_group",
+            "branch_id",
+            "table_name",
+            "group_key",
+            postgresql_where=text("group_key IS NOT NULL"),
+            sqlite_where=text("group_key IS NOT NULL"),
+        ),
     )
 
 

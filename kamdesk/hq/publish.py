@@ -48,22 +48,24 @@ def publish_rows(
         if branch is None:
             raise KamdeskError("hq.unknown_branch", branch=branch_code)
         scope_to_branch(session, branch.id)
-        log = rowstore.BranchLog(session, branch.id)
-        for data in rows:
+        store = rowstore.RowSet(rowstore.BranchLog(session, branch.id))
+        published = [dict(data) for data in rows]
+        store.load((table, str(data["id"])) for data in published)
+        for data in published:
             row_id = str(data["id"])
-            stored = rowstore.get_row(session, branch.id, table, row_id)
-            values = _stamped(dict(data), None if stored is None else stored.payload)
+            stored = store.get(table, row_id)
+            values = _stamped(data, None if stored is None else stored.payload)
             if values is None:
                 continue
             op = PushOp(0, table, row_id, "upsert", values, 0, clock.now())
             if stored is None:
-                rowstore.insert_row(log, op, None, clock_ms(op.hlc))
+                rowstore.insert_row(store, op, None, clock_ms(op.hlc))
                 changed += 1
             else:
                 version = stored.row_version
-                rowstore.merge_row(log, stored, op, None, clock_ms(op.hlc))
+                rowstore.merge_row(store, stored, op, None, clock_ms(op.hlc))
                 changed += int(stored.row_version != version)
-        log.close()
+        store.flush()
     return changed
 
 

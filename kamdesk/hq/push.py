@@ -31,7 +31,7 @@ from kamdesk.errors import KamdeskError
 from kamdesk.hq import rowstore
 from kamdesk.hq.database import scope_to_branch
 from kamdesk.hq.devices import DeviceIdentity
-from kamdesk.hq.models import SyncPushBatch, SyncRow
+from kamdesk.hq.models import SyncPushBatch
 from kamdesk.sync.messages import ACCEPTED, REJECTED, ConflictRecord, PushOp, PushRequest
 from kamdesk.sync.policies import POLICIES, Policy
 
@@ -59,7 +59,8 @@ def push_batch(engine: sa.Engine, device: DeviceIdentity, batch: PushRequest) ->
         expected = int(last or 0) + 1
         if batch.batch_seq != expected:
             raise KamdeskError("push.sequence_gap", expected=expected, got=batch.batch_seq)
-        response = _Applier(log, device).apply(batch)
+        rows = rowstore.RowSet(log)
+        response = _Applier(rows, device).apply(batch)
         session.add(
             SyncPushBatch(
                 device_id=device.device_id,
@@ -69,14 +70,13 @@ def push_batch(engine: sa.Engine, device: DeviceIdentity, batch: PushRequest) ->
                 response=response,
             )
         )
-        log.close()
+        rows.flush()
     return response
 
 
 class _Applier:
-    def __init__(self, log: rowstore.BranchLog, device: DeviceIdentity) -> None:
-        self.log = log
-        self.session = log.session
+    def __init__(self, rows: rowstore.RowSet, device: DeviceIdentity) -> None:
+        self.rows = rows
         self.device = device
         self.now_ms = time.time_ns() // 1_000_000
         self.conflicts: list[ConflictRecord] = []
@@ -84,6 +84,9 @@ class _Applier:
 
     def apply(self, batch: PushRequest) -> dict[str, Any]:
         verdicts: dict[int, dict[str, Any]] = {}
+        synced = [op for op in batch.ops if POLICIES.get(op.table) not in (None, Policy.REFERENCE)]
+        self.rows.load((op.table, op.row_id) for op in synced)
+        self.rows.load_groups(EVENTS, (self._order_of(op) for op in synced if op.table == EVENTS))
         events_first = sorted(batch.ops, key=lambda op: op.table != EVENTS)
         for op in events_first:
             verdicts[op.seq] = self._one(op)
@@ -103,16 +106,16 @@ class _Applier:
                 raise KamdeskError("sync.reference_read_only", table=op.table)
             if op.table in ORDER_TABLES and self._order_of(op) in self.refused_orders:
                 raise KamdeskError("sync.order_transition_rejected")
-            stored = rowstore.get_row(self.session, self.device.branch_id, op.table, op.row_id)
+            stored = self.rows.get(op.table, op.row_id)
             if stored is None:
                 if op.table == EVENTS:
                     self._check_transition(op)
-                row = rowstore.insert_row(self.log, op, self.device.device_id, self.now_ms)
+                row = rowstore.insert_row(self.rows, op, self.device.device_id, self.now_ms)
             elif op.op == "append":
                 row = stored  # a resent append: already here, nothing to do
             else:
                 device_id = self.device.device_id
-                merged = rowstore.merge_row(self.log, stored, op, device_id, self.now_ms)
+                merged = rowstore.merge_row(self.rows, stored, op, device_id, self.now_ms)
                 self.conflicts.extend(merged.conflicts)
                 row = merged.row
         except KamdeskError as exc:
@@ -130,7 +133,8 @@ class _Applier:
         }
 
     def _rejected(self, op: PushOp, code: str, params: dict[str, object]) -> dict[str, Any]:
-        current = rowstore.get_row(self.session, self.device.branch_id, op.table, op.row_id)
+        current = self.rows.get(op.table, op.row_id)
+        wire = None if current is None else rowstore.change_wire(rowstore.as_change(current))
         return {
             "seq": op.seq,
             "table": op.table,
@@ -138,7 +142,7 @@ class _Applier:
             "status": REJECTED,
             "code": code,
             "params": {k: v if isinstance(v, int | str) else str(v) for k, v in params.items()},
-            "current": None if current is None else asdict(rowstore.as_change(current)),
+            "current": wire,
         }
 
     @staticmethod
@@ -148,7 +152,7 @@ class _Applier:
     def _check_transition(self, op: PushOp) -> None:
         """First accepted wins: the event must extend HQ's accepted log of its order."""
         event = WorkOrderEvent.from_json_dict(op.payload)
-        rows = rowstore.group_rows(self.session, self.device.branch_id, EVENTS, event.order_id)
+        rows = self.rows.group(EVENTS, event.order_id)
         accepted = sorted(
             (WorkOrderEvent.from_json_dict(r.payload) for r in rows), key=lambda e: e.seq
         )
@@ -169,9 +173,7 @@ class _Applier:
     def _reference(self, table: str, row_id: object) -> dict[str, Any] | None:
         if not row_id:
             return None
-        row: SyncRow | None = rowstore.get_row(
-            self.session, self.device.branch_id, table, str(row_id)
-        )
+        row = self.rows.get(table, str(row_id))
         return None if row is None or row.deleted else dict(row.payload)
 
     def _codes(self, table: str, row_id: object) -> frozenset[str]:

@@ -1,5 +1,9 @@
 """HQ's branch-scoped row store: numbering changes, merging pushed rows, reading pages.
 
+A transaction works on a :class:`RowSet`: the rows it needs are read in one query per
+table, merged in memory and written back in one statement per kind (insert, update),
+with the branch counter stored once.
+
 Guarantees:
 - :class:`BranchLog` takes the branch's counter row lock before numbering changes and
   holds it to commit, so ``change_seq`` follows commit order within a branch: a pull
@@ -18,10 +22,14 @@ Guarantees:
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from kamdesk.domain.clock import utcnow
@@ -91,7 +99,7 @@ def head(session: Session, branch_id: str) -> int:
     return int(value or 0)
 
 
-def as_change(row: SyncRow) -> Change:
+def as_change(row: SyncRow | StoredRow) -> Change:
     payload = {
         **row.payload,
         "id": row.row_id,
@@ -114,18 +122,178 @@ def as_change(row: SyncRow) -> Change:
 
 
 def change_wire(change: Change) -> dict[str, Any]:
-    return asdict(change)
+    """``change`` as its JSON object (by hand: ``dataclasses.asdict`` deep-copies)."""
+    return {
+        "seq": change.seq,
+        "table": change.table,
+        "row_id": change.row_id,
+        "row_version": change.row_version,
+        "hlc": change.hlc,
+        "deleted": change.deleted,
+        "payload": change.payload,
+        "field_hlc": change.field_hlc,
+        "field_versions": change.field_versions,
+    }
 
 
-def get_row(session: Session, branch_id: str, table: str, row_id: str) -> SyncRow | None:
-    return session.get(SyncRow, (branch_id, table, row_id))
+@dataclass
+class StoredRow:
+    """One row of ``sync_rows`` held in memory while a transaction folds changes in."""
+
+    table_name: str
+    row_id: str
+    row_version: int
+    change_seq: int
+    hlc: str
+    payload: dict[str, Any]
+    field_hlc: dict[str, Any]
+    field_versions: dict[str, Any]
+    deleted: bool
+    group_key: str | None
+    origin_device_id: str | None
+    updated_at: datetime
+
+
+_STORED = tuple(f.name for f in fields(StoredRow))
+_COLUMNS = [getattr(SyncRow, name) for name in _STORED]
+IN_CHUNK = 500
+"""Ids per ``IN (…)`` list (well under SQLite's and PostgreSQL's parameter limits)."""
+Key = tuple[str, str]
+
+
+class RowSet:
+    """The rows one transaction reads and changes, batch-wise.
+
+    Rows are loaded with one query per table (and per :data:`IN_CHUNK` ids), merged in
+    memory, and written by :meth:`flush`: one executemany INSERT of the new rows and
+    one executemany UPDATE of the changed ones, then the branch counter once. Reads
+    after a change see it (the set is the transaction's view). Hazard: nothing is in
+    the database before :meth:`flush`; call it before commit.
+    """
+
+    def __init__(self, log: BranchLog) -> None:
+        self.log = log
+        self.session = log.session
+        self.branch_id = log.branch_id
+        self._rows: dict[Key, StoredRow | None] = {}
+        self._groups: dict[Key, list[StoredRow]] = {}
+        self._new: dict[Key, StoredRow] = {}
+        self._changed: dict[Key, StoredRow] = {}
+
+    def load(self, keys: Iterable[Key]) -> None:
+        """Read the rows ``keys`` name that are not in the set yet (one query per table)."""
+        by_table: dict[str, set[str]] = defaultdict(set)
+        for table, row_id in keys:
+            if (table, row_id) not in self._rows:
+                by_table[table].add(row_id)
+        for table, ids in by_table.items():
+            for chunk in _chunks(sorted(ids)):
+                self._read_ids(table, chunk)
+            for row_id in ids:
+                self._rows.setdefault((table, row_id), None)
+
+    def load_groups(self, table: str, groups: Iterable[str]) -> None:
+        """Read every row of ``table`` in the ``group_key`` groups not loaded yet."""
+        wanted = sorted({g for g in groups if (table, g) not in self._groups})
+        for group in wanted:
+            self._groups[(table, group)] = []
+        for row in self._new.values() if wanted else ():
+            self._join_group(row)
+        for chunk in _chunks(wanted):
+            self._read(SyncRow.table_name == table, SyncRow.group_key.in_(chunk))
+
+    def _read_ids(self, table: str, ids: list[str]) -> None:
+        """One primary-key probe per id. On PostgreSQL a LATERAL lookup per id: with
+        ``row_id IN (…)`` the planner may, before the table has statistics, walk every
+        row of the table through the key's prefix and filter the list over each."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            self._read(SyncRow.table_name == table, SyncRow.row_id.in_(ids))
+            return
+        wanted = (
+            sa.func.unnest(sa.cast(ids, postgresql.ARRAY(sa.String)))
+            .table_valued("row_id")
+            .render_derived(name="wanted")
+        )
+        found = (
+            sa.select(*_COLUMNS)
+            .where(
+                SyncRow.branch_id == self.branch_id,
+                SyncRow.table_name == table,
+                SyncRow.row_id == wanted.c.row_id,
+            )
+            .limit(1)  # keeps the subquery a per-id index probe (no hash join)
+            .lateral("found")
+        )
+        self._keep(sa.select(found).select_from(wanted).join(found, sa.true()))
+
+    def _read(self, *where: sa.ColumnElement[bool]) -> None:
+        self._keep(sa.select(*_COLUMNS).where(SyncRow.branch_id == self.branch_id, *where))
+
+    def _keep(self, query: sa.Select[Any]) -> None:
+        for record in self.session.execute(query).mappings():
+            loaded = StoredRow(**record)
+            known = self._rows.get((loaded.table_name, loaded.row_id))
+            if known is None:  # else the set's copy, maybe changed, is the newer one
+                self._rows[(loaded.table_name, loaded.row_id)] = known = loaded
+            self._join_group(known)
+
+    def _join_group(self, row: StoredRow) -> None:
+        group = self._groups.get((row.table_name, row.group_key or ""))
+        if group is not None and row.group_key is not None and all(r is not row for r in group):
+            group.append(row)
+
+    def get(self, table: str, row_id: str) -> StoredRow | None:
+        if (table, row_id) not in self._rows:
+            self.load([(table, row_id)])
+        return self._rows[(table, row_id)]
+
+    def group(self, table: str, group: str) -> list[StoredRow]:
+        """The rows of ``table`` whose ``group_key`` is ``group``, this transaction's view."""
+        self.load_groups(table, [group])
+        return list(self._groups[(table, group)])
+
+    def add(self, row: StoredRow) -> None:
+        key = (row.table_name, row.row_id)
+        self._rows[key] = row
+        self._new[key] = row
+        self._join_group(row)
+
+    def touched(self, row: StoredRow) -> None:
+        key = (row.table_name, row.row_id)
+        if key not in self._new:
+            self._changed[key] = row
+
+    def flush(self) -> None:
+        """Write the new and changed rows and the branch counter."""
+        if self._new:
+            self.session.execute(
+                sa.insert(SyncRow),
+                [{"branch_id": self.branch_id, **_values(r)} for r in self._new.values()],
+            )
+        if self._changed:
+            self.session.execute(
+                sa.update(SyncRow),
+                [{"branch_id": self.branch_id, **_values(r)} for r in self._changed.values()],
+            )
+        self._new.clear()
+        self._changed.clear()
+        self.log.close()
+
+
+def _values(row: StoredRow) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in _STORED}
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
 
 
 @dataclass
 class Merge:
     """What a pushed row did to the store: the row now, and the conflicts it met."""
 
-    row: SyncRow
+    row: StoredRow
     conflicts: list[ConflictRecord]
 
 
@@ -134,24 +302,30 @@ def _data(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pushed_clocks(op: PushOp, names: list[str], now_ms: int) -> dict[str, str]:
-    row_hlc = clamp(op.hlc, now_ms)
+    clamped: dict[str, str] = {}  # a row's fields mostly share one stamp: clamp it once
+
+    def clamp_once(stamp: str) -> str:
+        if stamp not in clamped:
+            clamped[stamp] = clamp(stamp, now_ms)
+        return clamped[stamp]
+
+    row_hlc = clamp_once(op.hlc)
     if policy_of(op.table) is not Policy.FIELD_LWW:
         return dict.fromkeys(names, row_hlc)
     stamps = op.payload.get("field_hlc")
     stamps = stamps if isinstance(stamps, dict) else {}
-    return {n: clamp(str(stamps.get(n) or op.hlc), now_ms) for n in names}
+    return {n: clamp_once(str(stamps.get(n) or op.hlc)) for n in names}
 
 
-def insert_row(log: BranchLog, op: PushOp, device_id: str | None, now_ms: int) -> SyncRow:
+def insert_row(rows: RowSet, op: PushOp, device_id: str | None, now_ms: int) -> StoredRow:
     data = _data(op.payload)
     clocks = _pushed_clocks(op, sorted(data), now_ms)
     deleted = op.op == "delete" or data.get("deleted_at") is not None
-    row = SyncRow(
-        branch_id=log.branch_id,
+    row = StoredRow(
         table_name=op.table,
         row_id=op.row_id,
         row_version=1,
-        change_seq=log.next_seq(),
+        change_seq=rows.log.next_seq(),
         hlc=max([clamp(op.hlc, now_ms), *clocks.values()]),
         payload=data,
         field_hlc=clocks,
@@ -161,20 +335,19 @@ def insert_row(log: BranchLog, op: PushOp, device_id: str | None, now_ms: int) -
         origin_device_id=device_id,
         updated_at=utcnow(),
     )
-    log.session.add(row)
-    log.session.flush()
+    rows.add(row)
     return row
 
 
 def merge_row(
-    log: BranchLog, stored: SyncRow, op: PushOp, device_id: str | None, now_ms: int
+    rows: RowSet, stored: StoredRow, op: PushOp, device_id: str | None, now_ms: int
 ) -> Merge:
     """Fold a pushed upsert or delete into ``stored`` field by field (see module doc)."""
     conflicts: list[ConflictRecord] = []
     if op.op == "delete":
         if stored.deleted:
             return Merge(stored, conflicts)
-        _bump(log, stored, {}, {}, device_id, deleted=True, hlc=clamp(op.hlc, now_ms))
+        _bump(rows, stored, {}, {}, device_id, deleted=True, hlc=clamp(op.hlc, now_ms))
         return Merge(stored, conflicts)
     data = _data(op.payload)
     changed = op.payload.get("_changed")
@@ -203,7 +376,7 @@ def merge_row(
     if won:
         stamps = {n: clocks[n] for n in won}
         deleted = won.get("deleted_at", stored.payload.get("deleted_at")) is not None
-        _bump(log, stored, won, stamps, device_id, deleted=deleted, hlc=max(stamps.values()))
+        _bump(rows, stored, won, stamps, device_id, deleted=deleted, hlc=max(stamps.values()))
     return Merge(stored, conflicts)
 
 
@@ -224,8 +397,8 @@ def _conflict(
 
 
 def _bump(
-    log: BranchLog,
-    row: SyncRow,
+    rows: RowSet,
+    row: StoredRow,
     values: dict[str, Any],
     stamps: dict[str, str],
     device_id: str | None,
@@ -238,24 +411,12 @@ def _bump(
     row.field_hlc = {**row.field_hlc, **stamps}
     row.field_versions = {**row.field_versions, **dict.fromkeys(values, version)}
     row.row_version = version
-    row.change_seq = log.next_seq()
+    row.change_seq = rows.log.next_seq()
     row.hlc = max(row.hlc, hlc)
     row.deleted = deleted
     row.origin_device_id = device_id
     row.updated_at = utcnow()
-    log.session.flush()
-
-
-def group_rows(session: Session, branch_id: str, table: str, group: str) -> list[SyncRow]:
-    return list(
-        session.scalars(
-            sa.select(SyncRow).where(
-                SyncRow.branch_id == branch_id,
-                SyncRow.table_name == table,
-                SyncRow.group_key == group,
-            )
-        )
-    )
+    rows.touched(row)
 
 
 def page(session: Session, branch_id: str, cursor: int, limit: int) -> tuple[list[SyncRow], bool]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -57,7 +56,7 @@ def _pull(
     with Session(engine_of(request)) as session, session.begin():
         scope_to_branch(session, device.branch_id)
         rows, more = rowstore.page(session, device.branch_id, cursor, limit)
-        changes = [asdict(rowstore.as_change(row)) for row in rows]
+        changes = [rowstore.change_wire(rowstore.as_change(row)) for row in rows]
         top = rowstore.head(session, device.branch_id)
         reached = changes[-1]["seq"] if changes else cursor
         session.execute(  # for sync health; no write when the cursor did not move

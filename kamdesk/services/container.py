@@ -10,11 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from kamdesk.services.churn import ChurnService
+from kamdesk.services.customer_file.service import CustomerFileService
+from kamdesk.services.customer_list import CustomerListService
+from kamdesk.services.funnel import FunnelService
+from kamdesk.services.grading import GradingService
+from kamdesk.services.kpi import KpiService
+from kamdesk.services.my_day import MyDayService
 from kamdesk.services.shell import ShellService
+from kamdesk.services.sync import SyncService
 from kamdesk.services.workorders import WorkOrderService
+
+if TYPE_CHECKING:
+    from kamdesk.services.auth import AuthService
+    from kamdesk.services.backups import BackupService
 
 
 @dataclass
@@ -28,5 +41,49 @@ class Services:
         return ShellService(self.engine)
 
     @cached_property
+    def kpi(self) -> KpiService:
+        return KpiService(self.engine)
+
+    @cached_property
     def work_orders(self) -> WorkOrderService:
         return WorkOrderService(self.engine)
+
+    @cached_property
+    def customer_file(self) -> CustomerFileService:
+        return CustomerFileService(self.engine)
+
+    @cached_property
+    def customer_list(self) -> CustomerListService:
+        return CustomerListService(self.engine)
+
+    @cached_property
+    def grading(self) -> GradingService:
+        return GradingService(self.engine)
+
+    @cached_property
+    def churn(self) -> ChurnService:
+        return ChurnService(self.engine)
+
+    @cached_property
+    def my_day(self) -> MyDayService:
+        return MyDayService(self.engine)
+
+    @cached_property
+    def funnel(self) -> FunnelService:
+        return FunnelService(self.engine)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        return SyncService(self.engine)
+
+    @cached_property
+    def auth(self) -> AuthService:
+        from kamdesk.services.auth import AuthService
+
+        return AuthService(self.engine)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from kamdesk.services.backups import BackupService
+
+        return BackupService(self.engine)

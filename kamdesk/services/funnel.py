@@ -153,7 +153,7 @@ class FunnelService:
         """A new opportunity at the lead stage, owned by the actor."""
         if not title.strip():
             raise KamdeskError("funnel.title_required")
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             name = _account_name(s, actor, customer_id)
             row = Opportunity(
                 customer_id=customer_id,
@@ -173,7 +173,7 @@ class FunnelService:
         self, actor: Actor, opportunity_id: str, stage: Stage, at: datetime | None = None
     ) -> OpportunityView:
         """Move the opportunity to ``stage``; refused unless the funnel allows it."""
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             row = s.get(Opportunity, opportunity_id)
             if row is None or row.deleted_at is not None:
                 raise KamdeskError("funnel.not_found")
@@ -235,7 +235,7 @@ class FunnelService:
         if actor.role not in FORECAST_ROLES:
             raise KamdeskError("forecast.not_allowed")
         check_forecast(period, month, quantity)
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             if s.get(Product, product_id) is None:
                 raise KamdeskError("forecast.unknown_product")
             row = s.scalars(
@@ -268,7 +268,7 @@ class FunnelService:
         self, actor: Actor, period: ForecastPeriod, month: date, at: datetime | None = None
     ) -> int:
         """Mark the actor's unsubmitted forecasts of that period as submitted; returns how many."""
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             rows = s.scalars(
                 select(DemandForecast).where(
                     DemandForecast.owner_id == actor.staff_id,

@@ -4,26 +4,34 @@ Each public method is one unit of work. Resolving a conflict by keeping the valu
 that lost writes it through the ORM, so the change is captured and travels to HQ
 with a newer clock (it wins there too); keeping the value that won only closes the
 record. Either way who resolved it and when is kept.
+
+Conflicts and refusals name their record by a readable column (order number, name,
+number, title) when the table has one; "who" of a conflict value is the device that
+made it (:attr:`ConflictView.kept_here` says whether that is this computer) and
+"when" is the wall time of its clock stamp.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Column, Engine, func, select
+from sqlalchemy.orm import Session
 
-from kamdesk.db.models import Base, OutboxEntry, SyncConflict, SyncRejection
+from kamdesk.db.models import Base, OutboxEntry, SyncConflict, SyncLogEntry, SyncRejection
 from kamdesk.domain.clock import utcnow
+from kamdesk.domain.hlc import Stamp
 from kamdesk.domain.progress import CancelCheck, Progress
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_
 from kamdesk.services.actor import Actor
 from kamdesk.services.uow import read_session, write_session
 from kamdesk.sync import state
+from kamdesk.sync.capture import DEVICE_ID_KEY
 from kamdesk.sync.engine import ClientFactory, SyncEngine, SyncReport
-from kamdesk.sync.rows import from_json
+from kamdesk.sync.rows import from_json, table_of
 
 define(
     {
@@ -33,6 +41,8 @@ define(
 )
 
 Keep = Literal["kept", "lost"]
+LABEL_COLUMNS = ("order_no", "name", "number", "title", "purpose")
+"""Columns that name a record for people, in order of preference."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class SyncStatus:
     pending: int
     open_conflicts: int
     unseen_rejections: int
+    hq_device_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,38 @@ class ConflictView:
     detected_at: datetime
     resolved_at: datetime | None
     resolution: str
+    record: str = ""
+    kept_at: datetime | None = None
+    lost_at: datetime | None = None
+    kept_here: bool = False
+    lost_here: bool = False
+
+
+@dataclass(frozen=True)
+class SyncRound:
+    """One entry of the sync history; ``error_code`` is None for a round that succeeded."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    pushed: int
+    pulled: int
+    error_code: str | None
+    error_params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RejectionView:
+    """A change of this desktop that HQ refused (``code``/``params`` say why)."""
+
+    id: int
+    table: str
+    row_id: str
+    record: str
+    code: str
+    params: dict[str, Any]
+    received_at: datetime
+    seen_at: datetime | None
 
 
 class SyncService:
@@ -102,6 +145,7 @@ class SyncService:
                 branch_code=state.read(s, state.BRANCH_CODE),
                 branch_name=state.read(s, state.BRANCH_NAME),
                 last_success=state.read(s, state.LAST_SUCCESS),
+                hq_device_id=state.read(s, state.HQ_DEVICE_ID),
                 pending=int(s.scalar(select(func.count()).select_from(OutboxEntry)) or 0),
                 open_conflicts=int(
                     s.scalar(
@@ -126,6 +170,7 @@ class SyncService:
             query = select(SyncConflict).order_by(SyncConflict.id)
             if not include_resolved:
                 query = query.where(SyncConflict.resolved_at.is_(None))
+            here = state.read(s, DEVICE_ID_KEY)
             return [
                 ConflictView(
                     id=c.id,
@@ -139,13 +184,62 @@ class SyncService:
                     detected_at=c.detected_at,
                     resolved_at=c.resolved_at,
                     resolution=c.resolution,
+                    record=_record_label(s, c.table_name, c.row_id),
+                    kept_at=_stamp_time(c.kept_hlc),
+                    lost_at=_stamp_time(c.lost_hlc),
+                    kept_here=here is not None and c.kept_by == here,
+                    lost_here=here is not None and c.lost_by == here,
                 )
                 for c in s.scalars(query)
             ]
 
+    def history(self, limit: int = 100) -> list[SyncRound]:
+        """The latest ``limit`` sync rounds, newest first."""
+        with read_session(self.engine) as s:
+            query = select(SyncLogEntry).order_by(SyncLogEntry.id.desc()).limit(limit)
+            return [
+                SyncRound(
+                    id=e.id,
+                    started_at=e.started_at,
+                    finished_at=e.finished_at,
+                    pushed=e.pushed,
+                    pulled=e.pulled,
+                    error_code=e.error_code,
+                    error_params=dict(e.error_params or {}),
+                )
+                for e in s.scalars(query)
+            ]
+
+    def rejections(self, limit: int = 100) -> list[RejectionView]:
+        """The latest ``limit`` refusals from HQ, newest first."""
+        with read_session(self.engine) as s:
+            query = select(SyncRejection).order_by(SyncRejection.id.desc()).limit(limit)
+            return [
+                RejectionView(
+                    id=r.id,
+                    table=r.table_name,
+                    row_id=r.row_id,
+                    record=_record_label(s, r.table_name, r.row_id),
+                    code=r.code,
+                    params=dict(r.params or {}),
+                    received_at=r.received_at,
+                    seen_at=r.seen_at,
+                )
+                for r in s.scalars(query)
+            ]
+
+    def mark_rejections_seen(self) -> int:
+        """Mark every unseen refusal as seen now; returns how many were marked."""
+        with write_session(self.engine) as s:
+            unseen = list(s.scalars(select(SyncRejection).where(SyncRejection.seen_at.is_(None))))
+            now = utcnow()
+            for rejection in unseen:
+                rejection.seen_at = now
+            return len(unseen)
+
     def resolve(self, actor: Actor, conflict_id: int, keep: Keep) -> None:
         """Close conflict ``conflict_id`` keeping one value (``lost`` writes it back)."""
-        with write_session(self.engine) as s:
+        with write_session(self.engine, actor=actor) as s:
             conflict = s.get(SyncConflict, conflict_id)
             if conflict is None or conflict.resolved_at is not None:
                 raise KamdeskError("sync.conflict_not_found", id=conflict_id)
@@ -174,3 +268,21 @@ class SyncService:
                 setattr(row, prop.key, from_json(column, conflict.lost_value))
                 return
         raise KamdeskError("sync.conflict_row_gone", id=conflict.id)
+
+
+def _record_label(s: Session, table_name: str, row_id: str) -> str:
+    """The record's order number, name, number or title; ``""`` when it has none here."""
+    table = table_of(table_name)
+    column = next((table.c[n] for n in LABEL_COLUMNS if table is not None and n in table.c), None)
+    if table is None or column is None:
+        return ""
+    value = s.scalar(select(column).where(table.c.id == row_id))
+    return "" if value is None else str(value)
+
+
+def _stamp_time(hlc: str | None) -> datetime | None:
+    """The wall time of a clock stamp, or None when it is not one."""
+    try:
+        return datetime.fromtimestamp(Stamp.decode(hlc or "").wall_ms / 1000, UTC)
+    except (ValueError, OverflowError, OSError):
+        return None

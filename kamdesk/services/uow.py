@@ -4,7 +4,8 @@
 second writer waits on the busy timeout instead of failing half-way; it commits
 when the block ends normally and rolls back on any exception. Every ORM change to
 a synced table inside it is captured into the sync outbox by the session hook of
-:mod:`kamdesk.sync.capture`, in the same transaction.
+:mod:`kamdesk.sync.capture` and into the audit log by :mod:`kamdesk.services.audit`,
+in the same transaction; the audit entries name ``actor`` when one is given.
 
 Hazard: objects loaded in the block must not leave it; services copy what they
 return into frozen dataclasses.
@@ -19,16 +20,22 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kamdesk.db.engine import BEGIN_OPTION
+from kamdesk.services.actor import Actor
+from kamdesk.services.audit import ACTOR_INFO, changes
 from kamdesk.sync import capture
 
 assert capture.APPLYING  # importing capture installs the outbox hooks on every Session
+assert changes.PERSONAL_FIELDS  # importing changes installs the audit hook on every Session
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """A session in one write transaction, committed at the end of the block."""
+def write_session(engine: Engine, *, actor: Actor | None = None) -> Iterator[Session]:
+    """A session in one write transaction, committed at the end of the block.
+
+    ``actor`` is who acts: the audit entries of the block name them.
+    """
     immediate = engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
-    with Session(immediate) as session, session.begin():
+    with Session(immediate, info={ACTOR_INFO: actor}) as session, session.begin():
         yield session
 
 
@@ -37,3 +44,10 @@ def read_session(engine: Engine) -> Iterator[Session]:
     """A session for reading; nothing it holds outlives the block."""
     with Session(engine) as session:
         yield session
+
+
+# Installs the KPI summary hooks on every Session. Imported last: the KPI package
+# imports this module for its read sessions.
+from kamdesk.services.kpi import summary_hooks  # noqa: E402
+
+assert summary_hooks.TRACKED_TABLES

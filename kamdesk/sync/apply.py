@@ -32,39 +32,53 @@ from kamdesk.sync.messages import Change, ConflictRecord
 from kamdesk.sync.policies import Policy, policy_of
 
 _META = frozenset({"id", "row_version", "updated_hlc", "field_hlc"})
+IN_CHUNK = 500
 
 
 def apply_page(session: Session, changes: Iterable[Change], cursor: int) -> tuple[int, int]:
-    """Apply ``changes`` and store ``cursor``; returns (rows applied, new conflicts)."""
+    """Apply ``changes`` and store ``cursor``; returns (rows applied, new conflicts).
+
+    Rows without local changes are written per table in one executemany; the outbox
+    is read once for the whole page.
+    """
     clock = device_clock(session.connection())
     now = utcnow()
-    applied = 0
+    # a change of a table this (older) desktop does not have is skipped
+    known = [(c, t) for c in changes if (t := rows.table_of(c.table)) is not None]
+    if known:
+        clock.observe(max(c.hlc for c, _ in known))  # the clock keeps the largest stamp
+    pending = _pending(session, [c for c, _ in known])
+    plain: dict[Table, list[dict[str, Any]]] = {}
     found: list[ConflictRecord] = []
-    for change in changes:
-        table = rows.table_of(change.table)
-        if table is None:
-            continue  # a table this (older) desktop does not have
-        clock.observe(change.hlc)
-        pending = _pending(session, change)
-        if pending:
-            found.extend(_merge(session, table, change, pending))
+    for change, table in known:
+        waiting = pending.get((change.table, change.row_id))
+        if waiting:
+            found.extend(_merge(session, table, change, waiting))
         else:
-            rows.write_row(session, table, change.payload)
-        applied += 1
+            plain.setdefault(table, []).append(change.payload)
+    for table, payloads in plain.items():
+        rows.write_rows(session, table, payloads)
     added = record_conflicts(session, found, now)
     state.advance(session, state.CURSOR, cursor)
     state.write(session, HLC_KEY, clock.last)
-    return applied, added
+    return len(known), added
 
 
-def _pending(session: Session, change: Change) -> list[OutboxEntry]:
-    return list(
-        session.scalars(
+def _pending(session: Session, changes: list[Change]) -> dict[tuple[str, str], list[OutboxEntry]]:
+    """Outbox entries still waiting for the rows of ``changes``, by (table, row id)."""
+    wanted = {(c.table, c.row_id) for c in changes}
+    ids = sorted({row_id for _, row_id in wanted})
+    found: dict[tuple[str, str], list[OutboxEntry]] = {}
+    for start in range(0, len(ids), IN_CHUNK):
+        query = (
             select(OutboxEntry)
-            .where(OutboxEntry.table_name == change.table, OutboxEntry.row_id == change.row_id)
+            .where(OutboxEntry.row_id.in_(ids[start : start + IN_CHUNK]))
             .order_by(OutboxEntry.seq)
         )
-    )
+        for entry in session.scalars(query):
+            if (entry.table_name, entry.row_id) in wanted:
+                found.setdefault((entry.table_name, entry.row_id), []).append(entry)
+    return found
 
 
 def _merge(

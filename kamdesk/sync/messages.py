@@ -18,7 +18,7 @@ at its latest position).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from kamdesk.errors import KamdeskError, define
@@ -92,7 +92,18 @@ class PushRequest:
         return {
             "batch_id": self.batch_id,
             "batch_seq": self.batch_seq,
-            "ops": [asdict(op) for op in self.ops],
+            "ops": [  # by hand: dataclasses.asdict deep-copies every payload
+                {
+                    "seq": op.seq,
+                    "table": op.table,
+                    "row_id": op.row_id,
+                    "op": op.op,
+                    "payload": op.payload,
+                    "base_version": op.base_version,
+                    "hlc": op.hlc,
+                }
+                for op in self.ops
+            ],
         }
 
 

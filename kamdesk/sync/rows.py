@@ -13,11 +13,14 @@ transaction for the one case HQ decides: an event HQ refused.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Column, Date, Table, delete, select, text
+from sqlalchemy.dialects.sqlite import Insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -59,17 +62,34 @@ def read_row(session: Session, table: Table, row_id: str) -> dict[str, Any] | No
 
 def write_row(session: Session, table: Table, payload: dict[str, Any]) -> None:
     """Insert or overwrite the row ``payload`` describes."""
-    values = to_columns(table, payload)
-    statement = sqlite_insert(table).values(**values)
+    write_rows(session, table, [payload])
+
+
+def write_rows(session: Session, table: Table, payloads: Iterable[dict[str, Any]]) -> None:
+    """Insert or overwrite the rows ``payloads`` describe: one executemany per column set,
+    each with a statement compiled once per process."""
+    by_names: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for payload in payloads:
+        values = to_columns(table, payload)
+        by_names.setdefault(tuple(values), []).append(values)
+    for names, params in by_names.items():
+        session.execute(_upsert(table, names), params)
+
+
+@functools.lru_cache(maxsize=512)
+def _upsert(table: Table, names: tuple[str, ...]) -> Insert:
+    """``INSERT … ON CONFLICT (id) DO UPDATE`` of ``names`` (sync columns only for
+    append-only tables), taking the new values from ``excluded``."""
+    statement = sqlite_insert(table)
     if table.name in APPEND_ONLY_LOCAL:
-        changes = {k: values[k] for k in SYNC_COLUMNS if k in values}
+        changes = [n for n in SYNC_COLUMNS if n in names]
     else:
-        changes = {k: v for k, v in values.items() if k != "id"}
-    if changes:
-        statement = statement.on_conflict_do_update(index_elements=["id"], set_=changes)
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=["id"])
-    session.execute(statement)
+        changes = [n for n in names if n != "id"]
+    if not changes:
+        return statement.on_conflict_do_nothing(index_elements=["id"])
+    return statement.on_conflict_do_update(
+        index_elements=["id"], set_={n: statement.excluded[n] for n in changes}
+    )
 
 
 def remove_row(session: Session, table: Table, row_id: str) -> None:

@@ -7,6 +7,8 @@ from the code. Shortcuts are shown as the platform writes them (Ctrl+F).
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -40,7 +42,9 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
 def _add(
     rows: dict[tuple[str, str], None], text: str, keys: list[QKeySequence], enabled: bool
 ) -> None:
-    label = text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip()
+    # "键盘快捷键(&K)" and "&Keyboard shortcuts" both show as the plain name
+    label = re.sub(r"\(&\w\)", "", text).replace("&&", "\0").replace("&", "")
+    label = label.replace("\0", "&").strip()
     for key in keys:
         shown = key.toString(QKeySequence.SequenceFormat.NativeText)
         if enabled and label and shown:

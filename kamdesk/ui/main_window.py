@@ -27,8 +27,12 @@ from PySide6.QtWidgets import (
 
 from kamdesk.i18n import N_, tr
 from kamdesk.services.container import Services
+from kamdesk.services.my_day import MyDay
 from kamdesk.services.shell import ShellCounts, ShellStatus
+from kamdesk.ui.customer_file.opener import CustomerFileOpener
+from kamdesk.ui.customers.list_page import CustomersPage
 from kamdesk.ui.demo_dialog import DemoDataDialog, DemoRequest
+from kamdesk.ui.help_menu import install_help_menu
 from kamdesk.ui.icons import nav_icon
 from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.messages import failure_text
@@ -38,7 +42,10 @@ from kamdesk.ui.pages.home import HomePage
 from kamdesk.ui.pages.settings import SettingsPage
 from kamdesk.ui.preferences import Preferences
 from kamdesk.ui.status_bar import ShellStatusBar
+from kamdesk.ui.sync.sync_page import SyncPage
+from kamdesk.ui.sync.sync_scheduler import SyncScheduler, interval_minutes
 from kamdesk.ui.tasks import Lane, TaskHandle, TaskRunner
+from kamdesk.ui.workorders.orders_page import OrdersPage
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +110,8 @@ class MainWindow(QMainWindow):
     """Fires when another page became visible; carries its index in PAGES."""
     rebuilt = Signal()
     """Fires after the widgets were rebuilt (e.g. in a new language)."""
+    customer_requested = Signal(str)
+    """Fires when a page asks to open an account's file; carries the account id."""
 
     def __init__(
         self,
@@ -129,6 +138,11 @@ class MainWindow(QMainWindow):
         self._last_counts: ShellCounts | None = None
         runner.set_parent_widget(self)
         runner.task_finished.connect(self._on_task_finished)
+        self.customer_files = CustomerFileOpener(services, runner, self)
+        self.sync_scheduler = SyncScheduler(
+            services.sync, runner, interval_ms=interval_minutes(prefs) * 60_000, parent=self
+        )
+        self.customer_requested.connect(self.open_customer_file)
 
         geometry, state, page = prefs.window_layout()
         self._build(page if 0 <= page < len(PAGES) else 0)
@@ -141,6 +155,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setInterval(STATUS_REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh_status)
         self._refresh_timer.start()
+        self.sync_scheduler.start()
         self.refresh()
 
     # --- building -------------------------------------------------------------------
@@ -169,7 +184,7 @@ class MainWindow(QMainWindow):
 
         self.status_bar = ShellStatusBar()
         self.status_bar.show_database(self._shell.database_path)
-        self.status_bar.conflicts_clicked.connect(lambda: self.show_page(PAGE_INDEX["sync"]))
+        self.status_bar.conflicts_clicked.connect(self._show_conflicts)
         self.setStatusBar(self.status_bar)
 
         for action in self._page_actions:
@@ -187,6 +202,10 @@ class MainWindow(QMainWindow):
         search.triggered.connect(self._focus_search)
         self.addAction(search)
         self._page_actions.append(search)
+        self.help_action = install_help_menu(self)
+        self.navigation.setAccessibleName(tr("Navigation"))
+        self.stack.setAccessibleName(tr("Page"))
+        self.status_bar.setAccessibleName(tr("Status"))
 
         # The last status is not shown again: its role label is in the old language.
         # rebuild() asks for a fresh one; the counts are plain numbers.
@@ -198,6 +217,7 @@ class MainWindow(QMainWindow):
         if entry.key == "home":
             self.home_page = HomePage()
             self.home_page.demo_requested.connect(self.ask_for_demo)
+            self.home_page.customer_opened.connect(self.customer_requested)
             self.home_page.demo_button.setEnabled(self._demo_builder is not None)
             return self.home_page
         if entry.key == "settings":
@@ -211,6 +231,22 @@ class MainWindow(QMainWindow):
             self.settings_page.demo_requested.connect(self.ask_for_demo)
             self.settings_page.demo_button.setEnabled(self._demo_builder is not None)
             return self.settings_page
+        if entry.key == "customers":
+            self.customers_page = CustomersPage(self._services, self._runner)
+            self.customers_page.customer_opened.connect(self.customer_requested)
+            self.customers_page.new_customer_requested.connect(
+                lambda: self.open_customer_file(None)
+            )
+            return self.customers_page
+        if entry.key == "workorders":
+            self.orders_page = OrdersPage(self._services)
+            self.orders_page.order_changed.connect(self.sync_scheduler.nudge)
+            return self.orders_page
+        if entry.key == "sync":
+            self.sync_page = SyncPage(
+                self._services, self._runner, self._prefs, self.sync_scheduler
+            )
+            return self.sync_page
         return ComingSoonPage(tr(entry.label), tr(entry.purpose))
 
     def _default_geometry(self) -> None:
@@ -241,6 +277,10 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(index)
             self.page_changed.emit(index)
 
+    def _show_conflicts(self) -> None:
+        self.show_page(PAGE_INDEX["sync"])
+        self.sync_page.show_conflicts()
+
     def _focus_search(self) -> None:
         header = getattr(self.stack.currentWidget(), "header", None)
         if header is not None:
@@ -258,6 +298,21 @@ class MainWindow(QMainWindow):
             on_success=self._show_counts,
             on_failure=self._show_background_failure,
         )
+        self.refresh_my_day()
+
+    def refresh_my_day(self) -> TaskHandle:
+        """Re-read the signed-in person's day for the home page in the background."""
+        return self._runner.run(
+            lambda progress, cancel: self._read_my_day(),
+            title=tr("Reading your day"),
+            show_progress=False,
+            on_success=lambda day: self.home_page.show_day(day),
+            on_failure=self._show_background_failure,
+        )
+
+    def _read_my_day(self) -> MyDay | None:
+        actor = self._shell.current_actor()
+        return None if actor is None else self._services.my_day.for_actor(actor)
 
     def refresh_status(self) -> TaskHandle:
         return self._runner.run(
@@ -295,6 +350,7 @@ class MainWindow(QMainWindow):
     def rebuild(self) -> None:
         self._build(self.current_page())
         self.refresh_status()
+        self.refresh_my_day()
         self.rebuilt.emit()
 
     # --- demo data ------------------------------------------------------------------
@@ -345,9 +401,18 @@ class MainWindow(QMainWindow):
             n += 1
         return candidate
 
+    # --- customer files -------------------------------------------------------------
+
+    def open_customer_file(self, customer_id: str | None) -> None:
+        """Open the file window of ``customer_id`` (None: create a new account)."""
+        self.customer_files.open(customer_id)
+
     # --- closing --------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.customer_files.close_all():
+            event.ignore()
+            return
         visible = [h for h in self._runner.active_tasks() if h.dialog is not None]
         if visible:
             answer = QMessageBox.question(
@@ -364,5 +429,6 @@ class MainWindow(QMainWindow):
             for handle in visible:
                 handle.cancel()
         self._refresh_timer.stop()
+        self.sync_scheduler.stop()
         self._prefs.save_window_layout(self.saveGeometry(), self.saveState(), self.current_page())
         event.accept()

@@ -38,11 +38,15 @@ def _application(folder: Path) -> str:
 
 def _qt_catalog(folder: Path) -> str:
     switcher = LanguageSwitcher()
+    previous = switcher.language
     switcher.apply("zh_CN")
-    if switcher.qt_catalogs_loaded() == 0:
-        where = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        raise FileNotFoundError(f"qtbase_zh_CN.qm in {where}")
-    return QCoreApplication.translate("QPlatformTheme", "Cancel")
+    try:
+        if switcher.qt_catalogs_loaded() == 0:
+            where = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            raise FileNotFoundError(f"qtbase_zh_CN.qm in {where}")
+        return QCoreApplication.translate("QPlatformTheme", "Cancel")
+    finally:
+        switcher.apply(previous)  # the report goes on in the user's language
 
 
 def _icons(folder: Path) -> str:

@@ -4,7 +4,7 @@
 
 ``after_commit``: the first push is applied and committed, then the process exits
 before a byte of the answer is sent. ``mid_apply``: the process exits while applying
-the first push, after its first row was written and before commit. Either way the
+the first push, after its rows were written and before commit. Either way the
 exit is ``os._exit`` (no clean-up, like a kill); every other request is served.
 """
 
@@ -30,17 +30,13 @@ def _after_commit() -> None:
 
 
 def _mid_apply() -> None:
-    real = rowstore.insert_row
-    calls: list[int] = []
+    real = rowstore.RowSet.flush
 
-    def insert_then_die(*args: Any) -> Any:
-        row = real(*args)
-        calls.append(1)
-        if len(calls) == 2:
-            os._exit(CRASHED)
-        return row
+    def flush_then_die(self: rowstore.RowSet) -> None:
+        real(self)
+        os._exit(CRASHED)
 
-    rowstore.insert_row = insert_then_die  # type: ignore[assignment]
+    rowstore.RowSet.flush = flush_then_die  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

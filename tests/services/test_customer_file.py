@@ -412,6 +412,8 @@ def test_opportunity_moves_along_the_funnel_until_won(world: World) -> None:
     assert caught.value.code == "customer_file.funnel_closed"
 
 
-def test_history_is_empty_without_audit_entries(world: World) -> None:
+def test_history_names_who_created_and_who_changed_the_account(world: World) -> None:
     customer_id = create(world)
-    assert world.service.read(customer_id, world.am).history == ()
+    history = world.service.read(customer_id, world.am).history
+    created = [h for h in history if h.entity == "customers" and h.action == "create"]
+    assert [(h.entity_id, h.actor_name) for h in created] == [(customer_id, "王芳")]

@@ -197,3 +197,15 @@ def test_ctrl_f_in_the_window_focuses_the_search_and_opening_reaches_the_window(
     with qtbot.waitSignal(window.customer_requested, timeout=1000) as requested:
         customers.open_row(0)
     assert requested.args == [customers.model.customer_id(0)]
+
+
+def test_ctrl_n_on_the_customers_page_opens_the_file_of_a_new_account(
+    qtbot: Any, make_window: Any, seeded: Any
+) -> None:
+    window = make_window()
+    window.show_page(PAGE_INDEX["customers"])
+    qtbot.keyClick(window.customers_page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(window.customer_files.windows) == 1, timeout=3000)
+    [file_window] = window.customer_files.windows
+    assert file_window.context.customer_id is None
+    file_window.close()

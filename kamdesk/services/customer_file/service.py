@@ -94,18 +94,18 @@ class CustomerFileService:
     ) -> CreateOutcome:
         """Create the account, or return its look-alikes (nothing written) unless
         ``accept_duplicates``."""
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             return customers.create_customer(
                 s, draft, actor, self._clock(), accept_duplicates=accept_duplicates
             )
 
     def edit_customer(self, customer_id: str, draft: CustomerDraft, actor: Actor) -> None:
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             customers.edit_customer(s, customer_id, draft, actor, self._clock())
 
     def close_customer(self, customer_id: str, reason: str, actor: Actor) -> None:
         """离网 with ``reason``; the file stays readable and accepts no more changes."""
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             customers.close_customer(s, customer_id, reason, actor, self._clock())
 
     # --- key persons, visits, care --------------------------------------------------
@@ -117,40 +117,40 @@ class CustomerFileService:
         actor: Actor,
         person_id: str | None = None,
     ) -> str:
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             return people.save_key_person(s, customer_id, draft, actor, person_id)
 
     def record_visit(self, customer_id: str, draft: VisitDraft, actor: Actor) -> str:
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             return activities.record_visit(s, customer_id, draft, actor, self._clock())
 
     def add_care_action(self, customer_id: str, draft: CareActionDraft, actor: Actor) -> str:
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             return activities.add_care_action(s, customer_id, draft, actor)
 
     def complete_care_action(
         self, customer_id: str, action_id: str, notes: str, actor: Actor
     ) -> None:
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             activities.complete_care_action(s, customer_id, action_id, notes, actor, self._clock())
 
     # --- complaints, agreements, opportunities --------------------------------------
 
     def add_complaint(self, customer_id: str, draft: ComplaintDraft, actor: Actor) -> str:
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             return complaints.add_complaint(s, customer_id, draft, actor, self._clock())
 
     def advance_complaint(
         self, customer_id: str, complaint_id: str, notes: str, actor: Actor
     ) -> ComplaintState:
         """One step along received → handled → closed → followed up."""
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             return complaints.advance_complaint(
                 s, customer_id, complaint_id, notes, actor, self._clock()
             )
 
     def add_agreement(self, customer_id: str, draft: AgreementDraft, actor: Actor) -> str:
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             return deals.add_agreement(s, customer_id, draft, actor)
 
     def save_opportunity(
@@ -160,7 +160,7 @@ class CustomerFileService:
         actor: Actor,
         opportunity_id: str | None = None,
     ) -> str:
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             return deals.save_opportunity(
                 s, customer_id, draft, actor, self._clock(), opportunity_id
             )
@@ -168,5 +168,5 @@ class CustomerFileService:
     def move_opportunity(
         self, customer_id: str, opportunity_id: str, stage: str, actor: Actor
     ) -> None:
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             deals.move_opportunity(s, customer_id, opportunity_id, stage, actor, self._clock())

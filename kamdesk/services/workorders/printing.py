@@ -53,6 +53,7 @@ from kamdesk.i18n import tr
 from kamdesk.reports import workorder_context as rc
 from kamdesk.reports.verify import compare, read_pdf_stamp
 from kamdesk.reports.workorder_pdf import render_workorder_pdf
+from kamdesk.services.audit.events import record
 from kamdesk.services.uow import read_session, write_session
 from kamdesk.services.workorders import detail, store
 from kamdesk.services.workorders.types import FORM_IMPORTANCE_LABELS, PrintResult, VerifyResult
@@ -251,6 +252,13 @@ class WorkOrderPrinting:
             order.print_count = (order.print_count or 0) + 1
             ctx = build_context(s, order, order.print_count, self._now())
             render_workorder_pdf(ctx, out)
+            record(
+                s,
+                "print",
+                entity="work_orders",
+                entity_id=order_id,
+                details={"print_number": ctx.print_number, "content_hash": rc.content_hash(ctx)},
+            )
         return PrintResult(ctx.order_no, ctx.print_number, rc.content_hash(ctx), _where(out))
 
     def preview_pdf(self, order_id: str, out: Path | BinaryIO) -> PrintResult:

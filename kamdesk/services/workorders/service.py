@@ -108,7 +108,7 @@ class WorkOrderService:
 
     def create_draft(self, actor: Actor, form: DemandForm) -> OrderDetail:
         """A new draft owned by ``actor`` (an account manager) with a fresh order number."""
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             at = self._now()
             customer, product, group = customer_product(s, form)
             order = WorkOrder(
@@ -134,7 +134,7 @@ class WorkOrderService:
         self, actor: Actor, order_id: str, form: DemandForm, expected_seq: int
     ) -> OrderDetail:
         """Replace the draft's demand form (only the owner, only while a draft)."""
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             order = store.order_row(s, order_id)
             view, _ = store.load_view(s, order_id)
             store.check_seq(view, expected_seq)
@@ -171,7 +171,7 @@ class WorkOrderService:
         and day counting default to the product's. :attr:`Action.EDIT` goes through
         :meth:`edit_draft` instead, so the form columns stay in step.
         """
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             order = store.order_row(s, order_id)
             view, _ = store.load_view(s, order_id)
             store.check_seq(view, expected_seq)
@@ -262,7 +262,7 @@ class WorkOrderService:
     def add_signature(self, actor: Actor, order_id: str, signature: SignatureInput) -> str:
         """Store a signature (e.g. the AM's or the workstation lead's) without a transition;
         returns its id. Refused on archived or cancelled orders."""
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             order = store.order_row(s, order_id)
             _check_open(actor, order)
             return _store_signature(s, order, signature, self._now())
@@ -274,7 +274,7 @@ class WorkOrderService:
         same name again returns the existing attachment."""
         if not data:
             raise KamdeskError("workorder.attachment_empty", filename=filename)
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             order = store.order_row(s, order_id)
             _check_open(actor, order)
             at = self._now()
@@ -307,7 +307,7 @@ class WorkOrderService:
 
     def remove_attachment(self, actor: Actor, attachment_id: str) -> None:
         """Tombstone an attachment of an open order (its blob stays for other users)."""
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             row = s.get(Attachment, attachment_id)
             if row is None or row.deleted_at is not None:
                 return

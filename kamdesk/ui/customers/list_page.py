@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -75,6 +76,8 @@ class CustomersPage(QWidget):
 
     customer_opened = Signal(str)
     """Fires when the user opens an account (Enter or double-click); carries its id."""
+    new_customer_requested = Signal()
+    """Fires when the user asks to create an account (button or Ctrl+N)."""
 
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
@@ -88,6 +91,11 @@ class CustomersPage(QWidget):
             tr("Customers"),
             search_placeholder=tr("Name, pinyin initials, credit code, phone or key person"),
         )
+        self.new_button = QPushButton(tr("New account…"))
+        self.new_button.setShortcut(QKeySequence.StandardKey.New)
+        self.new_button.setToolTip(tr("Create a key account (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_customer_requested)
+        self.header.add_action(self.new_button)
         search = self.header.search_field
         assert search is not None
         self.search_field: QLineEdit = search

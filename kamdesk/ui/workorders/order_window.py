@@ -43,7 +43,6 @@ from kamdesk.ui.workorders.detail_tables import (
     timeline_table,
 )
 from kamdesk.ui.workorders.form_dialog import FormDialog
-from kamdesk.ui.workorders.print_preview import PdfPrintout
 from kamdesk.ui.workorders.qtime import shown
 from kamdesk.ui.workorders.tags import state_style
 
@@ -231,6 +230,9 @@ class OrderWindow(QWidget):
         out = BytesIO()
         try:
             self._service.printing.preview_pdf(self.order_id, out)
+            # imported here: QtPdf loads on the first print, not at start-up
+            from kamdesk.ui.workorders.print_preview import PdfPrintout
+
             printout = PdfPrintout([out.getvalue()], self)
         except KamdeskError as exc:
             show_failure(self, tr("Print preview"), exc)
@@ -248,6 +250,9 @@ class OrderWindow(QWidget):
         out = BytesIO()
         try:
             self._service.printing.preview_pdf(self.order_id, out)
+            # imported here: QtPdf loads on the first print, not at start-up
+            from kamdesk.ui.workorders.print_preview import PdfPrintout
+
             printout = PdfPrintout([out.getvalue()], self)
             if not printout.print_with_dialog(self):
                 return

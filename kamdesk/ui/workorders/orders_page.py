@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from io import BytesIO
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,7 +41,6 @@ from kamdesk.ui.workorders.action_forms import ActionForms
 from kamdesk.ui.workorders.choices import OrderChoices
 from kamdesk.ui.workorders.order_window import OrderWindow
 from kamdesk.ui.workorders.orders_model import OrdersTableModel
-from kamdesk.ui.workorders.print_preview import PdfPrintout
 
 SEARCH_DELAY_MS = 250
 
@@ -57,6 +56,9 @@ _PERSONAL = (OrderScope.WAITING_ON_ME, OrderScope.MINE)
 
 class OrdersPage(QWidget):
     """The lists and their filters; opens :class:`OrderWindow` for a row."""
+
+    order_changed = Signal(str)
+    """Fires with the order id after one of its windows saved a step, attachment or print."""
 
     def __init__(
         self, services: Services, actor: Actor | None = None, parent: QWidget | None = None
@@ -198,6 +200,7 @@ class OrdersPage(QWidget):
         if window is None:
             window = OrderWindow(self._service, self._choices, self.actor, order_id)
             window.changed.connect(lambda _id: self.refresh())
+            window.changed.connect(self.order_changed)
             window.destroyed.connect(lambda _obj=None, oid=order_id: self.windows.pop(oid, None))
             self.windows[order_id] = window
         window.show()
@@ -234,6 +237,9 @@ class OrdersPage(QWidget):
                 out = BytesIO()
                 self._service.printing.preview_pdf(order_id, out)
                 documents.append(out.getvalue())
+            # imported here: QtPdf loads on the first print, not at start-up
+            from kamdesk.ui.workorders.print_preview import PdfPrintout
+
             printout = PdfPrintout(documents, self)
             if not printout.print_with_dialog(self):
                 return
