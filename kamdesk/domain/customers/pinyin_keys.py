@@ -17,8 +17,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
-
 _KEEP = re.compile(r"[^0-9a-z]+")
 
 
@@ -37,6 +35,8 @@ def _clean(part: str) -> str:
 def pinyin_keys(name: str) -> PinyinKeys:
     """Both search keys of ``name`` (half-width, lower case, ASCII letters and digits)."""
     text = unicodedata.normalize("NFKC", name)
+    from pypinyin import Style, lazy_pinyin  # its dictionaries take ~0.3 s to load: not at start-up
+
     full = lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False)
     initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")
     return PinyinKeys(
