@@ -5,7 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("openpyxl", "reportlab", "xlsxwriter", "pypdf", "PySide6.QtCharts", "PySide6.QtPdf")
+HEAVY = (
+    "openpyxl",
+    "reportlab",
+    "xlsxwriter",
+    "pypdf",
+    "pypinyin",
+    "PySide6.QtCharts",
+    "PySide6.QtPdf",
+)
 
 
 def test_importing_the_app_and_building_its_services_loads_no_heavy_library() -> None:
