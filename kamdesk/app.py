@@ -30,6 +30,7 @@ from kamdesk.db.startup import open_database
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
+from kamdesk.services.actor import Actor
 from kamdesk.services.container import Services
 from kamdesk.ui.demo_dialog import DemoRequest
 from kamdesk.ui.error_dialog import show_error_dialog
@@ -37,8 +38,9 @@ from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.messages import describe_unexpected
 from kamdesk.ui.preferences import APPLICATION, ORGANIZATION, Preferences
+from kamdesk.ui.session_guard import IdleLock, sign_in_interactively
 from kamdesk.ui.single_instance import SingleInstance, bring_to_front, instance_name
-from kamdesk.ui.tasks import TaskRunner
+from kamdesk.ui.tasks import Lane, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +62,17 @@ EXIT_WHEN_SHOWN = "KAMDESK_EXIT_WHEN_SHOWN"
 """Set to 1 to quit as soon as the main window is shown (start-up benchmark, smoke tests)."""
 
 
-def run_app(db_path: Path | None, reset_settings: bool = False) -> int:
+def run_app(
+    db_path: Path | None,
+    reset_settings: bool = False,
+    sign_in: Callable[[Services], Actor | None] | None = None,
+) -> int:
     """Start the desktop app on ``db_path`` (else the saved choice, else the default).
 
-    Returns the process exit status: 0 after a normal close, 1 if the database
-    could not be opened (the user was told why).
+    Nobody sees data before ``sign_in`` (default: the sign-in dialogs) names a person
+    (first run: the branch admin is created). Returns the process exit status: 0 after
+    a normal close or a cancelled sign-in, 1 if the database could not be opened (the
+    user was told why).
     """
     log_file = configure_logging()
     app = create_application()
@@ -84,11 +92,18 @@ def run_app(db_path: Path | None, reset_settings: bool = False) -> int:
     if engine is None:
         instance.close()
         return 1
+    services = Services(engine)
+    actor = (sign_in or sign_in_interactively)(services)
+    if actor is None:
+        engine.dispose()
+        instance.close()
+        return 0
+    services.shell.sign_in(actor)
     runner = TaskRunner()
     window: MainWindow | None = None
     try:
         window = MainWindow(
-            services=Services(engine),
+            services=services,
             runner=runner,
             prefs=prefs,
             language=language,
@@ -97,6 +112,8 @@ def run_app(db_path: Path | None, reset_settings: bool = False) -> int:
             demo_builder=build_demo_database,
         )
         window.show()
+        IdleLock(window, services, actor)
+        take_daily_backup(runner, services, actor)
         instance.raise_requested.connect(lambda: bring_to_front(window))
         if os.environ.get(EXIT_WHEN_SHOWN) == "1":
             QTimer.singleShot(0, app.quit)
@@ -112,6 +129,17 @@ def run_app(db_path: Path | None, reset_settings: bool = False) -> int:
 
 
 # --- pieces of run_app, each usable alone ------------------------------------------------
+
+
+def take_daily_backup(runner: TaskRunner, services: Services, actor: Actor) -> None:
+    """Today's automatic backup, in the background, unless one exists already."""
+    runner.run(
+        lambda progress, cancel: services.backups.daily_if_due(actor),
+        title=tr("Daily backup"),
+        lane=Lane.WRITE,
+        show_progress=False,
+        on_failure=lambda exc: log.error("daily backup failed: %s", exc),
+    )
 
 
 def configure_logging() -> Path | None:

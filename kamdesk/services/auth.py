@@ -148,6 +148,15 @@ class AuthService:
         with read_session(self._engine) as s:
             return not s.scalar(_can_sign_in_count())
 
+    def existing_branch(self) -> tuple[str, str] | None:
+        """(code, name) of the database's branch when it has exactly one (demo data,
+        an HQ snapshot), so the first admin joins it instead of founding another."""
+        with read_session(self._engine) as s:
+            rows = s.execute(
+                select(Branch.code, Branch.name).where(Branch.deleted_at.is_(None)).limit(2)
+            ).all()
+        return (rows[0].code, rows[0].name) if len(rows) == 1 else None
+
     def create_first_admin(self, request: FirstAdmin) -> Actor:
         """Create the branch (unless one exists) and its admin; returns the admin, signed in."""
         for label, value in (

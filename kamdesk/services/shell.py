@@ -5,9 +5,10 @@ Every call is one read-only unit of work (its own ``Session``), so it may run on
 thread, including the task runner's read lane, and never holds ORM objects past
 its return.
 
-"The user" is, until sign-in exists (issue 7), the first active staff member with
-the role ``admin`` (then ``leader``), ordered by name; a database without such a
-person has no user, and the status says so rather than inventing one.
+"The user" is the person who signed in (:meth:`ShellService.sign_in`; the app signs
+in before its window opens). Before that, as in tests, the first active staff member
+with the role ``admin`` (then ``leader``), ordered by name, stands in; a database
+without such a person has no user, and the status says so rather than inventing one.
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ class ShellService:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._signed_in: str | None = None
+
+    def sign_in(self, actor: Actor) -> None:
+        """From now on the user is ``actor`` (the person who signed in), not a stand-in."""
+        self._signed_in = actor.staff_id
 
     @property
     def database_path(self) -> str:
@@ -77,7 +83,7 @@ class ShellService:
 
     def status(self) -> ShellStatus:
         with Session(self._engine) as s:
-            user = s.execute(_user_query()).first()
+            user = s.execute(_user_query(self._signed_in)).first()
             branch_query = select(Branch.name).where(Branch.deleted_at.is_(None))
             if user is not None:
                 branch_query = branch_query.where(Branch.id == user.branch_id)
@@ -113,7 +119,7 @@ class ShellService:
     def current_actor(self) -> Actor | None:
         """The person :meth:`status` names as the user, as an :class:`Actor`."""
         with Session(self._engine) as s:
-            user = s.execute(_user_query()).first()
+            user = s.execute(_user_query(self._signed_in)).first()
         if user is None:
             return None
         return Actor(
@@ -138,8 +144,12 @@ class ShellService:
         return ShellCounts(customers=int(customers), work_orders=int(orders))
 
 
-def _user_query() -> Select[tuple[str, str, str, str, str | None, str | None]]:
-    return (
+def _user_query(
+    signed_in: str | None,
+) -> Select[tuple[str, str, str, str, str | None, str | None]]:
+    """The signed-in person; before anyone signs in (tests, the first-run screen) the
+    first active admin, then leader, stands in."""
+    query = (
         select(
             Staff.name,
             Staff.role,
@@ -149,7 +159,6 @@ def _user_query() -> Select[tuple[str, str, str, str, str | None, str | None]]:
             Staff.workstation_id,
         )
         .where(Staff.active.is_(True), Staff.deleted_at.is_(None))
-        .where(Staff.role.in_(USER_ROLES))
         .order_by(
             case({r: i for i, r in enumerate(USER_ROLES)}, value=Staff.role),
             Staff.name,
@@ -157,6 +166,9 @@ def _user_query() -> Select[tuple[str, str, str, str, str | None, str | None]]:
         )
         .limit(1)
     )
+    if signed_in is not None:
+        return query.where(Staff.id == signed_in)
+    return query.where(Staff.role.in_(USER_ROLES))
 
 
 def _role_label(role: str | None) -> str | None:

@@ -40,6 +40,13 @@ class FirstAdminDialog(QDialog):
         intro.setWordWrap(True)
         self.branch_code_edit = self._edit(tr("Branch code"))
         self.branch_name_edit = self._edit(tr("Branch name"))
+        branch = auth.existing_branch()
+        if branch is not None:  # the first admin joins the branch the data belongs to
+            for edit, value in zip(
+                (self.branch_code_edit, self.branch_name_edit), branch, strict=True
+            ):
+                edit.setText(value)
+                edit.setReadOnly(True)
         self.login_edit = self._edit(tr("User name"))
         self.name_edit = self._edit(tr("Full name"))
         self.password_edit = self._edit(tr("Password"), secret=True)

@@ -23,6 +23,7 @@ from kamdesk.app import (
     run_app,
 )
 from kamdesk.errors import KamdeskError
+from kamdesk.services.actor import Actor
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.preferences import Preferences
 
@@ -32,6 +33,50 @@ def quiet_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """run_app without touching the real log folder or leaving its exception hook behind."""
     monkeypatch.setattr(app_module, "configure_logging", lambda: tmp_path / "kamdesk.log")
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(app_module, "sign_in_interactively", lambda services: SOMEONE)
+
+
+SOMEONE = Actor(staff_id="s-1", name="钱晓鹏", role="admin", branch_id="b-1")
+
+
+def test_a_cancelled_sign_in_shows_no_data_and_exits_0(tmp_path: Path, quiet_start, monkeypatch):
+    shown: list[object] = []
+    monkeypatch.setattr(app_module.MainWindow, "show", lambda window: shown.append(window))
+    assert run_app(tmp_path / "new.sqlite", sign_in=lambda services: None) == 0
+    assert shown == []
+
+
+def test_the_first_start_asks_for_the_branch_admin_then_later_starts_sign_in(
+    tmp_path: Path, monkeypatch
+):
+    from kamdesk.db.startup import open_database
+    from kamdesk.services.auth import FirstAdmin
+    from kamdesk.services.container import Services
+    from kamdesk.ui import session_guard
+
+    seen: list[str] = []
+
+    def fake_exec(dialog) -> int:
+        seen.append(type(dialog).__name__)
+        return 0
+
+    monkeypatch.setattr(session_guard.FirstAdminDialog, "exec", fake_exec)
+    monkeypatch.setattr(session_guard.LoginDialog, "exec", fake_exec)
+    engine = open_database(tmp_path / "new.sqlite")
+    services = Services(engine)
+    assert session_guard.sign_in_interactively(services) is None
+    services.auth.create_first_admin(
+        FirstAdmin(
+            branch_code="HZ",
+            branch_name="杭州分公司",
+            login="qianxp",
+            name="钱晓鹏",
+            password="Kam-desk-2026!",
+        )
+    )
+    assert session_guard.sign_in_interactively(services) is None
+    assert seen == ["FirstAdminDialog", "LoginDialog"]
+    engine.dispose()
 
 
 def test_interface_font_follows_the_platform():

@@ -104,3 +104,16 @@ def test_idle_watcher_fires_after_quiet_time_and_input_rearms_it(qtbot: QtBot) -
     assert watcher.remaining() > timedelta(minutes=9)
     watcher.stop()
     assert watcher.remaining() == timedelta(0)
+
+
+def test_the_first_admin_joins_the_branch_the_data_belongs_to(qtbot: QtBot, engine: Engine) -> None:
+    from sqlalchemy.orm import Session
+
+    from kamdesk.db.models import Branch
+
+    with Session(engine) as s, s.begin():
+        s.add(Branch(code="HZ", name="杭州分公司"))
+    dialog = FirstAdminDialog(AuthService(engine))
+    qtbot.addWidget(dialog)
+    assert (dialog.branch_code_edit.text(), dialog.branch_name_edit.text()) == ("HZ", "杭州分公司")
+    assert dialog.branch_code_edit.isReadOnly() and dialog.branch_name_edit.isReadOnly()
