@@ -43,6 +43,7 @@ from kamdesk.i18n import N_, tr
 from kamdesk.services.container import Services
 from kamdesk.services.customer_list import CustomerFilter, ListChoices
 from kamdesk.services.customers_query.filters import STATUS_LABELS
+from kamdesk.ui.customers.excel_actions import CustomerExcelActions
 from kamdesk.ui.customers.list_model import RISK_LABELS, VISIT_LABELS, CustomerListModel
 from kamdesk.ui.messages import show_failure
 from kamdesk.ui.page_header import PageHeader
@@ -96,6 +97,10 @@ class CustomersPage(QWidget):
         self.new_button.setToolTip(tr("Create a key account (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_customer_requested)
         self.header.add_action(self.new_button)
+        self.excel = CustomerExcelActions(services, runner, self.current_filter, self)
+        for button in self.excel.buttons:
+            self.header.add_action(button)
+        self.excel.imported.connect(self.apply_filters)
         search = self.header.search_field
         assert search is not None
         self.search_field: QLineEdit = search
@@ -145,6 +150,8 @@ class CustomersPage(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.setStretchLastSection(True)
         header.resizeSection(0, 280)
+        digits = self.table.fontMetrics().horizontalAdvance("9" * 18)
+        header.resizeSection(1, digits + 24)  # the whole 18-character credit code
         self.table.setSortingEnabled(True)
         self.table.activated.connect(self._open_index)
 
