@@ -1,0 +1,250 @@
+"""报表: K01–K16 of a period in total (value, numerator, denominator, previous period,
+trend) and by industry group, AM, workstation or product; the rows behind a figure on
+double-click; 导出 PDF… and 导出 Excel….
+
+The page owns no data: the pack is read on the task runner's read lane whenever the
+period or dimension changes (a newer request supersedes an older one still running),
+and exports run there too with progress and 取消. Hazard: the previous-period column
+compares totals only; dimension rows show this period.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kamdesk.domain.kpi.figures import DIMENSION_LABELS, Dimension, KpiPack
+from kamdesk.domain.kpi.period import Period
+from kamdesk.i18n import tr
+from kamdesk.services.container import Services
+from kamdesk.ui.file_dialogs import save_file
+from kamdesk.ui.messages import failure_text
+from kamdesk.ui.page_header import PageHeader
+from kamdesk.ui.reports.exports import export_report, read_pack
+from kamdesk.ui.reports.figure_ids_dialog import FigureIdsDialog
+from kamdesk.ui.reports.kpi_models import DimensionModel, FigureRef, SummaryModel
+from kamdesk.ui.reports.period_chooser import PeriodChooser
+from kamdesk.ui.tasks import TaskHandle, TaskRunner
+
+CHOOSABLE: tuple[Dimension, ...] = (
+    Dimension.TOTAL,
+    Dimension.GROUP,
+    Dimension.AM,
+    Dimension.WORKSTATION,
+    Dimension.PRODUCT,
+)
+EXPORT_PURPOSE = "kpi_export"
+FILTERS = {"pdf": "PDF (*.pdf)", "xlsx": "Excel (*.xlsx)"}
+
+
+def _table(model: SummaryModel | DimensionModel, name: str) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAccessibleName(name)
+    return view
+
+
+class ReportsPage(QWidget):
+    """Period and dimension choosers, the KPI tables and the export buttons."""
+
+    pack_shown = Signal()
+    """Fires after a freshly read pack is on screen."""
+    ids_shown = Signal()
+    """Fires after the dialog listing the rows behind a figure was opened."""
+    exported = Signal(object)
+    """Fires when an export file was written; carries its Path."""
+
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self._loading: TaskHandle | None = None
+        self._loaded_once = False
+        self.pack: KpiPack | None = None
+        self.exports: list[TaskHandle] = []
+        self.ids_dialog: FigureIdsDialog | None = None
+
+        self.header = PageHeader(tr("Reports"))
+        self.pdf_button = QPushButton(tr("Export PDF…"))
+        self.pdf_button.setShortcut(QKeySequence("Ctrl+P"))
+        self.xlsx_button = QPushButton(tr("Export Excel…"))
+        self.xlsx_button.setShortcut(QKeySequence("Ctrl+E"))
+        for button, fmt in ((self.pdf_button, "pdf"), (self.xlsx_button, "xlsx")):
+            button.setToolTip(tr("Write the KPI report of the chosen period (by group and AM)"))
+            button.clicked.connect(functools.partial(self.ask_export, fmt))
+            self.header.add_action(button)
+
+        self.period_chooser = PeriodChooser()
+        self.dimension_box = QComboBox()
+        for dim in CHOOSABLE:
+            self.dimension_box.addItem(tr(DIMENSION_LABELS[dim]), dim.value)
+        self.dimension_box.setAccessibleName(tr("Dimension"))
+        self.status_label = QLabel()
+        self.status_label.setStyleSheet("color: #5b6775;")
+        # A long status must never widen the window's minimum size.
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        choosers = QHBoxLayout()
+        choosers.addWidget(QLabel(tr("Period:")))
+        choosers.addWidget(self.period_chooser)
+        choosers.addSpacing(16)
+        choosers.addWidget(QLabel(tr("By:")))
+        choosers.addWidget(self.dimension_box)
+        choosers.addSpacing(16)
+        choosers.addWidget(self.status_label, 1)
+
+        self.summary_model = SummaryModel()
+        self.summary_view = _table(self.summary_model, tr("KPI summary"))
+        self.dimension_model = DimensionModel()
+        self.dimension_view = _table(self.dimension_model, tr("KPIs by dimension"))
+        self.dimension_view.setVisible(False)
+        for view in (self.summary_view, self.dimension_view):
+            view.activated.connect(self._figure_clicked)  # double-click or Enter
+        hint = QLabel(
+            tr("Double-click a figure (or press Enter) to see the orders or accounts behind it.")
+        )
+        hint.setStyleSheet("color: #5b6775;")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.summary_view)
+        splitter.addWidget(self.dimension_view)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        body = QVBoxLayout()
+        body.setContentsMargins(20, 0, 20, 12)
+        body.addLayout(choosers)
+        body.addWidget(splitter, 1)
+        body.addWidget(hint)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addLayout(body, 1)
+
+        self.period_chooser.period_changed.connect(self.reload)
+        self.dimension_box.currentIndexChanged.connect(self.reload)
+
+    # --- reading --------------------------------------------------------------------
+
+    def dimension(self) -> Dimension:
+        return Dimension(self.dimension_box.currentData())
+
+    def set_period(self, period: Period) -> TaskHandle:
+        """Show ``period`` and read its figures."""
+        self.period_chooser.set_period(period)
+        return self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded_once:
+            self.reload()
+
+    def reload(self) -> TaskHandle:
+        """Read the pack of the chosen period and dimension in the background."""
+        self._loaded_once = True
+        if self._loading is not None and not self._loading.is_done:
+            self._loading.cancel()
+        period, dimension = self.period_chooser.period(), self.dimension()
+        self.status_label.setText(tr("Computing KPIs…"))
+        handle = self._runner.run(
+            functools.partial(read_pack, self._services.kpi, period, dimension),
+            title=tr("Computing the KPIs of {period}", period=period.label),
+            on_success=self._show_pack,
+            on_failure=self._show_failure,
+            parent=self,
+        )
+        self._loading = handle
+        return handle
+
+    def _show_pack(self, pack: KpiPack) -> None:
+        if self.sender() is not self._loading:
+            return  # superseded by a newer request
+        dimension = self.dimension()
+        self.pack = pack
+        self.summary_model.show_pack(pack)
+        rows = pack.rows.get(dimension, ())
+        self.dimension_model.show_rows(dimension, rows)
+        self.dimension_view.setVisible(dimension is not Dimension.TOTAL)
+        previous = pack.previous_total.name if pack.previous_total is not None else "—"
+        self.status_label.setText(
+            tr("{period} · compared with {previous}", period=pack.period.label, previous=previous)
+        )
+        self.pack_shown.emit()
+
+    def _show_failure(self, exc: BaseException) -> None:
+        if self.sender() is self._loading:
+            self.status_label.setText(failure_text(tr("Computing KPIs"), exc))
+
+    # --- rows behind a figure -------------------------------------------------------
+
+    def _figure_clicked(self, index: QModelIndex) -> None:
+        model = index.model()
+        if isinstance(model, SummaryModel | DimensionModel):
+            ref = model.figure_at(index)
+            if ref is not None:
+                self.show_figure_ids(ref)
+
+    def show_figure_ids(self, ref: FigureRef) -> TaskHandle:
+        """Read the ids behind ``ref`` in the background and list them in a dialog."""
+        period = self.pack.period if self.pack is not None else self.period_chooser.period()
+        kpi = self._services.kpi
+
+        def work(progress: object, cancel: object) -> tuple[str, ...]:
+            return kpi.figure_ids(period, ref.code, ref.part, ref.dimension, ref.key)
+
+        return self._runner.run(
+            work,
+            title=tr("Reading the rows behind {kpi}", kpi=ref.code),
+            on_success=lambda ids: self._open_ids_dialog(ref, period, ids),
+            parent=self,
+        )
+
+    def _open_ids_dialog(self, ref: FigureRef, period: Period, ids: tuple[str, ...]) -> None:
+        self.ids_dialog = FigureIdsDialog(ref, period, ids, self)
+        self.ids_dialog.show()
+        self.ids_shown.emit()
+
+    # --- exports --------------------------------------------------------------------
+
+    def ask_export(self, fmt: str) -> TaskHandle | None:
+        """Ask where to write the report of the chosen period, then write it."""
+        period = self.period_chooser.period()
+        title = tr("Export PDF…") if fmt == "pdf" else tr("Export Excel…")
+        path = save_file(self, EXPORT_PURPOSE, title, f"kpi-{period.label}.{fmt}", FILTERS[fmt])
+        if path is None:
+            return None
+        return self.export(period, fmt, path)
+
+    def export(self, period: Period, fmt: str, path: Path) -> TaskHandle:
+        """Write the KPI report of ``period`` to ``path`` in the background (progress, 取消)."""
+        handle = self._runner.run(
+            functools.partial(export_report, self._services.kpi, period, fmt, path),
+            title=tr("Writing the {period} KPI report", period=period.label),
+            on_success=self.exported.emit,
+            parent=self,
+        )
+        self.exports.append(handle)
+        handle.finished.connect(lambda: self.exports.remove(handle))
+        return handle

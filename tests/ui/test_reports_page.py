@@ -1,0 +1,184 @@
+"""报表 page: the figures on screen are the service's pack, the rows behind a figure are
+its ids, and 导出 PDF/Excel write real files with the same values."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from PySide6.QtCore import Qt
+
+from kamdesk.domain.clock import SHANGHAI
+from kamdesk.domain.kpi import KPIS, Dimension, format_value, month
+from kamdesk.domain.progress import Cancelled
+from kamdesk.services.container import Services
+from kamdesk.ui.reports import ReportsPage
+from kamdesk.ui.reports import reports_page as page_module
+from kamdesk.ui.reports.exports import export_report
+from kamdesk.ui.reports.kpi_models import TREND_COLUMN, FigureRef
+from kamdesk.ui.reports.period_chooser import last_complete_month
+from kamdesk.ui.tasks import TaskRunner
+from tests.services.kpi_fixture import Built, build
+
+OCTOBER = month(2026, 10)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    b = build(tmp_path_factory.mktemp("reports-page") / "kpi.sqlite")
+    yield b
+    b.engine.dispose()
+
+
+@pytest.fixture()
+def services(built: Built) -> Services:
+    return Services(built.engine)
+
+
+@pytest.fixture()
+def page(qtbot: Any, services: Services, runner: TaskRunner) -> ReportsPage:
+    widget = ReportsPage(services, runner)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.pack_shown, timeout=10_000):
+        widget.set_period(OCTOBER)
+    return widget
+
+
+def cell(model: Any, row: int, column: int) -> str:
+    return str(model.data(model.index(row, column)))
+
+
+def test_default_period_is_the_last_complete_month_in_shanghai() -> None:
+    # 2026-03-31 16:30 UTC is already 1 April in Shanghai.
+    assert last_complete_month(datetime(2026, 3, 31, 16, 30, tzinfo=UTC)).label == "2026-03"
+    assert last_complete_month(datetime(2026, 1, 1, 0, 5, tzinfo=SHANGHAI)).label == "2025-12"
+
+
+def test_total_figures_equal_the_pack(page: ReportsPage, services: Services) -> None:
+    pack = services.kpi.pack(OCTOBER, (), with_previous=True)
+    model = page.summary_model
+    assert model.rowCount() == len(KPIS)
+    assert pack.previous_total is not None
+    for row, kpi in enumerate(KPIS):
+        assert cell(model, row, 0) == kpi.code
+        assert cell(model, row, 2) == format_value(kpi, pack.total.figures[kpi.code].value)
+        before = pack.previous_total.figures[kpi.code].value
+        assert cell(model, row, 6) == format_value(kpi, before)
+    k01 = [k.code for k in KPIS].index("K01")
+    assert cell(model, k01, 2) == "80.0%"  # 4 of 5 orders on time (hand-computed fixture)
+    # September has no completed orders: no trend where there is nothing to compare.
+    assert cell(model, k01, TREND_COLUMN) == ""
+    assert not page.dimension_view.isVisibleTo(page)
+
+
+def test_dimension_rows_equal_the_pack(qtbot: Any, page: ReportsPage, services: Services) -> None:
+    index = page.dimension_box.findData(Dimension.AM.value)
+    with qtbot.waitSignal(page.pack_shown, timeout=10_000):
+        page.dimension_box.setCurrentIndex(index)
+    pack = services.kpi.pack(OCTOBER, (Dimension.AM,))
+    rows = pack.rows[Dimension.AM]
+    model = page.dimension_model
+    assert page.dimension_view.isVisibleTo(page)
+    assert [cell(model, r, 0) for r in range(model.rowCount())] == [r.name for r in rows]
+    for r, row in enumerate(rows):
+        for c, kpi in enumerate(KPIS, start=1):
+            assert cell(model, r, c) == format_value(kpi, row.figures[kpi.code].value)
+
+
+def test_choosing_another_period_reads_it(qtbot: Any, page: ReportsPage) -> None:
+    quarter = page.period_chooser.kind_box.findData("quarter")
+    with qtbot.waitSignal(page.pack_shown, timeout=10_000):
+        page.period_chooser.kind_box.setCurrentIndex(quarter)
+    assert page.pack is not None and page.pack.period.label == "2026-Q4"
+    assert page.status_label.text().startswith("2026-Q4")
+
+
+def test_double_click_lists_the_orders_behind_a_figure(
+    qtbot: Any, page: ReportsPage, services: Services
+) -> None:
+    page.show()
+    qtbot.waitExposed(page)
+    k01 = [k.code for k in KPIS].index("K01")
+    view = page.summary_view
+    rect = view.visualRect(page.summary_model.index(k01, 2))
+    expected = services.kpi.figure_ids(OCTOBER, "K01", "n")
+    assert len(expected) == 4
+    with qtbot.waitSignal(page.ids_shown, timeout=10_000):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.ids_dialog is not None
+    assert sorted(page.ids_dialog.ids()) == sorted(expected)
+    page.ids_dialog.close()
+    with qtbot.waitSignal(page.ids_shown, timeout=10_000):  # the keyboard way: Enter
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert sorted(page.ids_dialog.ids()) == sorted(expected)
+
+
+def test_denominator_cell_lists_the_denominator_rows(
+    qtbot: Any, page: ReportsPage, services: Services
+) -> None:
+    ref = FigureRef("K01", Dimension.TOTAL, "", "合计", part="d")
+    with qtbot.waitSignal(page.ids_shown, timeout=10_000):
+        page.show_figure_ids(ref)
+    assert page.ids_dialog is not None and len(page.ids_dialog.ids()) == 5
+    assert sorted(page.ids_dialog.ids()) == sorted(services.kpi.figure_ids(OCTOBER, "K01", "d"))
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_export_buttons_write_the_report(
+    qtbot: Any,
+    page: ReportsPage,
+    services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+) -> None:
+    target = tmp_path / "out" / f"report.{fmt}"
+    target.parent.mkdir()
+    asked: list[str] = []
+
+    def fake_save_file(parent: Any, purpose: str, title: str, name: str, filters: str) -> Path:
+        asked.append(name)
+        return target
+
+    monkeypatch.setattr(page_module, "save_file", fake_save_file)
+    button = page.pdf_button if fmt == "pdf" else page.xlsx_button
+    with qtbot.waitSignal(page.exported, timeout=60_000) as written:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert asked == [f"kpi-2026-10.{fmt}"]
+    assert written.args == [target] and target.stat().st_size > 0
+    assert list(target.parent.iterdir()) == [target]  # no partial file left behind
+    k01 = services.kpi.pack(OCTOBER, ()).total.figures["K01"]
+    shown = format_value(KPIS[0], k01.value)
+    if fmt == "pdf":
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert shown in text and "2026-10" in text
+    else:
+        book = openpyxl.load_workbook(target, read_only=True)
+        assert len(book.sheetnames) > 1
+        book.close()
+
+
+def test_export_cancelled_while_writing_leaves_no_file(services: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    writing: list[str] = []
+
+    def progress(done: int, total: int, text: str) -> None:
+        if done >= 1:
+            writing.append(text)
+
+    with pytest.raises(Cancelled):
+        export_report(
+            services.kpi, OCTOBER, "pdf", folder / "kpi.pdf", progress=progress,
+            cancel=lambda: bool(writing),
+        )  # fmt: skip
+    assert writing  # the renderer had started
+    assert list(folder.iterdir()) == []
