@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kamdesk.commands import audit, backup, orders, reports, sync
+from kamdesk.commands import audit, backup, customers, orders, reports, sync
 from kamdesk.commands.common import progress_printer
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import LANGUAGES, N_, set_language, tr
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.register(sub)
     audit.register(sub)
     backup.register(sub)
+    customers.register(sub)
     return parser
 
 

@@ -28,6 +28,8 @@ from kamdesk.services.workorders import WorkOrderService
 if TYPE_CHECKING:
     from kamdesk.services.auth import AuthService
     from kamdesk.services.backups import BackupService
+    from kamdesk.services.customer_export import CustomerExportService
+    from kamdesk.services.customer_import import CustomerImportService
 
 
 @dataclass
@@ -81,6 +83,18 @@ class Services:
         from kamdesk.services.auth import AuthService
 
         return AuthService(self.engine)
+
+    @cached_property
+    def customer_import(self) -> CustomerImportService:
+        from kamdesk.services.customer_import import CustomerImportService
+
+        return CustomerImportService(self.engine)
+
+    @cached_property
+    def customer_export(self) -> CustomerExportService:
+        from kamdesk.services.customer_export import CustomerExportService
+
+        return CustomerExportService(self.engine, self.customer_list)
 
     @cached_property
     def backups(self) -> BackupService:

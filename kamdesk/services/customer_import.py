@@ -1,0 +1,344 @@
+"""Importing accounts from a customer sheet: dry run, all-or-nothing commit, error workbook.
+
+:meth:`CustomerImportService.run` reads the first sheet through
+:func:`kamdesk.services.excel_guard.read_first_sheet`, maps the headers
+(:mod:`kamdesk.services.customer_columns`), and checks every row with the customer
+file's own rules (:func:`~kamdesk.services.customer_file.validation.customer_problems`,
+the references an account names). Duplicates are rows whose credit code or
+normalised name (:func:`~kamdesk.domain.customers.names.normalize_name`) equals that of
+an earlier row of the file or of a live account in the database.
+
+Guarantees: the check and the commit happen in one write transaction, so no account
+can slip in between; rows are created through
+the customer file's own field mapping and the grading engine, in batches, through
+the ORM (captured for sync, audited) and either every row is committed or none is — a problem, a
+cancel or an error leaves the database as it was. Text cells starting with
+``= + - @`` are warned about and stored as text.
+
+Hazard: near-identical names that normalise to different keys are not flagged here
+(the customer file's create dialog does that one account at a time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kamdesk.db.models import Customer, IndustryGroup, Staff
+from kamdesk.domain.clock import utcnow
+from kamdesk.domain.customers.classification import AccountLevel, Grade, KeyAccountCategory
+from kamdesk.domain.customers.credit_code import normalize_credit_code
+from kamdesk.domain.customers.names import normalize_name
+from kamdesk.domain.customers.phone import PhoneExpectation
+from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
+from kamdesk.domain.workorders.vocabulary import Role
+from kamdesk.errors import KamdeskError, define
+from kamdesk.i18n import N_, tr
+from kamdesk.services.actor import Actor
+from kamdesk.services.audit import events
+from kamdesk.services.customer_columns import (
+    COLUMNS,
+    cell_text,
+    formula_warnings,
+    header_key,
+    map_header,
+    parse_amount,
+    parse_flag,
+    parse_int,
+    problem_text,
+)
+from kamdesk.services.customer_file.customers import _apply as apply_draft
+from kamdesk.services.customer_file.drafts import CustomerDraft
+from kamdesk.services.customer_file.guards import require_editor
+from kamdesk.services.customer_file.validation import customer_problems, stored_or_empty
+from kamdesk.services.customer_file.vocabulary import CustomerStatus
+from kamdesk.services.excel_guard import SheetData, read_first_sheet
+from kamdesk.services.grading import _Regrader as BatchRegrader
+from kamdesk.services.uow import read_session, write_session
+
+define(
+    {
+        "import.not_flag": N_("write 是 or 否"),
+        "import.not_number": N_("'{text}' is not a number"),
+        "import.unknown_group": N_("there is no industry group '{text}'"),
+        "import.unknown_owner": N_("there is no staff member '{text}' in this branch"),
+        "import.ambiguous_owner": N_("'{text}' names several staff members; give the login"),
+        "import.duplicate_row": N_("Duplicate of row {row} of this sheet"),
+        "import.duplicate_account": N_("An account with the same {what} exists: {name}"),
+    }
+)
+
+COMMIT_BATCH = 500
+WHAT_CODE = N_("credit code")
+WHAT_NAME = N_("name")
+
+
+@dataclass(frozen=True)
+class RowReport:
+    """One sheet row: its number, raw values (as read) and what is wrong with it."""
+
+    row: int
+    values: tuple[Any, ...]
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    duplicate: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import found and did. ``committed`` is True only when rows were written."""
+
+    header: tuple[str, ...]
+    rows: tuple[RowReport, ...]
+    ignored_columns: tuple[str, ...]
+    committed: bool
+    dry_run: bool
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for r in self.rows if r.accepted)
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for r in self.rows if not r.accepted)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(1 for r in self.rows if r.duplicate)
+
+    @property
+    def clean(self) -> bool:
+        return self.rejected == 0
+
+
+@dataclass
+class _Lookups:
+    """What rows are checked against, read once per import."""
+
+    groups: dict[str, str]  # name or code → id
+    staff: dict[str, list[str]]  # name or login → ids
+    codes: dict[str, str]  # credit code → account name
+    keys: dict[str, str]  # name key → account name
+    seen_codes: dict[str, int] = field(default_factory=dict)
+    seen_keys: dict[str, int] = field(default_factory=dict)
+
+
+class CustomerImportService:
+    """Dry runs and commits of customer sheets; one unit of work per call."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utcnow) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    def run(
+        self,
+        path: Path,
+        actor: Actor,
+        *,
+        dry_run: bool,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> ImportReport:
+        """Check every row of ``path``; unless ``dry_run``, commit all when all are fine."""
+        require_editor(actor)
+        sheet = read_first_sheet(path, progress=progress, cancel=cancel)
+        columns, ignored = map_header(sheet.header, COLUMNS)
+        if dry_run:
+            with read_session(self._engine) as s:
+                rows, _ = _check_rows(s, sheet, columns, actor, progress, cancel)
+            return ImportReport(sheet.header, rows, ignored, committed=False, dry_run=True)
+        with write_session(self._engine, actor=actor) as s:
+            rows, drafts = _check_rows(s, sheet, columns, actor, progress, cancel)
+            if any(not r.accepted for r in rows):
+                return ImportReport(sheet.header, rows, ignored, committed=False, dry_run=False)
+            now = self._clock()
+            for start in range(0, len(drafts), COMMIT_BATCH):
+                check_cancel(cancel)  # rolls the whole import back
+                _create_batch(s, drafts[start : start + COMMIT_BATCH], actor, now)
+                if progress is not None:
+                    done = min(start + COMMIT_BATCH, len(drafts))
+                    progress(done, len(drafts), tr("Saving accounts"))
+            events.record(
+                s,
+                "import",
+                entity="customers",
+                details={"rows": len(rows), "file": path.name[:120]},
+            )
+        return ImportReport(sheet.header, rows, ignored, committed=True, dry_run=False)
+
+
+def _lookups(session: Session, actor: Actor) -> _Lookups:
+    groups: dict[str, str] = {}
+    for row_id, code, name in session.execute(
+        select(IndustryGroup.id, IndustryGroup.code, IndustryGroup.name).where(
+            IndustryGroup.deleted_at.is_(None)
+        )
+    ):
+        groups[header_key(code)] = row_id
+        groups[header_key(name)] = row_id
+    staff: dict[str, list[str]] = {}
+    for row_id, login, name in session.execute(
+        select(Staff.id, Staff.login, Staff.name).where(
+            Staff.deleted_at.is_(None), Staff.active.is_(True), Staff.branch_id == actor.branch_id
+        )
+    ):
+        for key in {login.strip().casefold(), name.strip().casefold()}:
+            staff.setdefault(key, []).append(row_id)
+    codes: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    for name, name_key, code in session.execute(
+        select(Customer.name, Customer.name_key, Customer.credit_code).where(
+            Customer.deleted_at.is_(None)
+        )
+    ):
+        codes.setdefault(code, name)
+        keys.setdefault(name_key or normalize_name(name), name)
+    return _Lookups(groups, staff, codes, keys)
+
+
+def _create_batch(
+    session: Session, drafts: list[CustomerDraft], actor: Actor, now: datetime
+) -> None:
+    """New accounts as :func:`~kamdesk.services.customer_file.customers.create_customer`
+    makes them (same provisional classification, same fields), flushed and graded as
+    one batch: one flush and one set of grading look-ups per batch instead of per row.
+    The drafts were checked by :func:`_check_rows` in this transaction.
+    """
+    batch: list[Customer] = []
+    for draft in drafts:
+        customer = Customer(
+            branch_id=actor.branch_id,
+            owner_id=draft.owner_id or (actor.staff_id if actor.role == Role.AM else None),
+            category=KeyAccountCategory.LOCAL_KEY.value,
+            level=AccountLevel.LOCAL.value,
+            grade=Grade.C.value,
+            status=CustomerStatus.ACTIVE.value,
+            opened_at=now,
+        )
+        apply_draft(customer, draft, stored_or_empty(draft.phone, PhoneExpectation.ANY))
+        session.add(customer)
+        batch.append(customer)
+    session.flush()
+    BatchRegrader(session, now).apply(batch)
+    session.flush()
+
+
+def _check_rows(
+    session: Session,
+    sheet: SheetData,
+    columns: Mapping[str, int],
+    actor: Actor,
+    progress: Progress | None,
+    cancel: CancelCheck | None,
+) -> tuple[tuple[RowReport, ...], list[CustomerDraft]]:
+    lookups = _lookups(session, actor)
+    reports: list[RowReport] = []
+    drafts: list[CustomerDraft] = []
+    total = len(sheet.rows)
+    for done, (number, values) in enumerate(sheet.rows, start=1):
+        if done % 500 == 0:
+            check_cancel(cancel)
+            if progress is not None:
+                progress(done, total, tr("Checking rows"))
+        fields = {name: values[index] for name, index in columns.items()}
+        draft, problems = _draft(fields, lookups)
+        problems.extend(_problem(name, error) for name, error in customer_problems(draft).items())
+        duplicate = _duplicate(problems, draft, number, lookups)
+        warnings = formula_warnings(COLUMNS, fields)
+        reports.append(RowReport(number, values, tuple(problems), tuple(warnings), duplicate))
+        drafts.append(draft)
+    return tuple(reports), drafts
+
+
+def _draft(fields: Mapping[str, Any], lookups: _Lookups) -> tuple[CustomerDraft, list[str]]:
+    """The row as a draft, and the problems of cells that cannot become one."""
+    text = {name: cell_text(value) for name, value in fields.items()}
+    problems: list[str] = []
+
+    def flag(name: str) -> bool:
+        value = parse_flag(text.get(name, ""))
+        if value is None:
+            problems.append(_problem(name, KamdeskError("import.not_flag")))
+        return bool(value)
+
+    growth = parse_int(text.get("growth_potential", "") or "3")
+    if growth is None:
+        problems.append(
+            _problem(
+                "growth_potential", KamdeskError("import.not_number", text=text["growth_potential"])
+            )
+        )
+    spend = parse_amount(text.get("monthly_spend", ""))
+    if spend is None:
+        problems.append(
+            _problem("monthly_spend", KamdeskError("import.not_number", text=text["monthly_spend"]))
+        )
+    group_id = None
+    group = text.get("industry_group", "")
+    if group:
+        group_id = lookups.groups.get(header_key(group))
+        if group_id is None:
+            problems.append(
+                _problem("industry_group", KamdeskError("import.unknown_group", text=group))
+            )
+    owner_id = None
+    owner = text.get("owner", "")
+    if owner:
+        ids = lookups.staff.get(owner.casefold(), [])
+        if len(ids) == 1:
+            owner_id = ids[0]
+        else:
+            code = "import.ambiguous_owner" if ids else "import.unknown_owner"
+            problems.append(_problem("owner", KamdeskError(code, text=owner)))
+    draft = CustomerDraft(
+        name=text.get("name", ""),
+        credit_code=text.get("credit_code", ""),
+        industry_group_id=group_id,
+        address=text.get("address", ""),
+        district=text.get("district", ""),
+        phone=text.get("phone", ""),
+        owner_id=owner_id,
+        is_group=flag("is_group"),
+        strategic=flag("strategic"),
+        growth_potential=3 if growth is None else growth,
+        monthly_spend=spend if spend is not None else Decimal("0.00"),
+        competitor_presence=text.get("competitor_presence", ""),
+    )
+    return draft, problems
+
+
+def _duplicate(problems: list[str], draft: CustomerDraft, row: int, lookups: _Lookups) -> bool:
+    code = normalize_credit_code(draft.credit_code)
+    key = normalize_name(draft.name)
+    found = False
+    for value, seen, stored, what in (
+        (code, lookups.seen_codes, lookups.codes, WHAT_CODE),
+        (key, lookups.seen_keys, lookups.keys, WHAT_NAME),
+    ):
+        if not value:
+            continue
+        if value in stored:
+            message = KamdeskError("import.duplicate_account", what=tr(what), name=stored[value])
+            problems.append(message.message())
+            found = True
+        elif value in seen:
+            problems.append(KamdeskError("import.duplicate_row", row=seen[value]).message())
+            found = True
+        else:
+            seen[value] = row
+    return found
+
+
+def _problem(name: str, error: KamdeskError) -> str:
+    return problem_text(COLUMNS, name, error)

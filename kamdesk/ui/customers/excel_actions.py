@@ -1,0 +1,201 @@
+"""Import, export and template buttons of the customer list, and the import preview.
+
+Import is two steps: a dry run in the background, then :class:`ImportPreview` shows
+the counts and every row's problems; the user commits (only when nothing is wrong)
+or saves the error workbook to fix. Export writes every account of the list's current
+filter. All file work runs through the task runner; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kamdesk.i18n import tr
+from kamdesk.services.actor import Actor
+from kamdesk.services.container import Services
+from kamdesk.services.customer_export import write_error_workbook, write_template
+from kamdesk.services.customer_import import ImportReport
+from kamdesk.services.customer_list import CustomerFilter
+from kamdesk.ui.file_dialogs import open_file, save_file
+from kamdesk.ui.tasks import Lane, TaskRunner
+
+SHEETS = "Excel (*.xlsx)"
+PREVIEW_LINES = 2000
+"""Problem lines listed in the preview; the error workbook holds them all."""
+
+
+def _summary(report: ImportReport) -> str:
+    return tr(
+        "accepted {accepted}, rejected {rejected}, duplicates {duplicates}",
+        accepted=report.accepted,
+        rejected=report.rejected,
+        duplicates=report.duplicates,
+    )
+
+
+class ImportPreview(QDialog):
+    """The dry run's counts and problems; Import is enabled only when nothing is wrong."""
+
+    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.report = report
+        self.setWindowTitle(tr("Import preview"))
+        self.summary = QLabel(_summary(report))
+        self.problems = QPlainTextEdit()
+        self.problems.setReadOnly(True)
+        self.problems.setAccessibleName(tr("Problems of the rows"))
+        lines = [
+            tr("row {row}: {problem}", row=row.row, problem=line)
+            for row in report.rows
+            for line in (*row.problems, *row.warnings)
+        ]
+        shown = lines[:PREVIEW_LINES]
+        if len(lines) > PREVIEW_LINES:
+            shown.append("…")
+        self.problems.setPlainText("\n".join(shown))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = QPushButton(tr("Import {count} accounts", count=report.accepted))
+        self.import_button.setEnabled(report.clean and report.accepted > 0)
+        self.import_button.setDefault(True)
+        self.errors_button = QPushButton(tr("Save rows to fix…"))
+        self.errors_button.setEnabled(not report.clean)
+        buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.errors_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.errors_button.clicked.connect(self._save_errors)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.problems, 1)
+        layout.addWidget(buttons)
+        self.resize(720, 480)
+
+    def _save_errors(self) -> None:
+        path = save_file(self, "customer_import", tr("Save rows to fix"), "待修改.xlsx", SHEETS)
+        if path is not None:
+            count = write_error_workbook(self.report, path)
+            QMessageBox.information(
+                self,
+                tr("Import preview"),
+                tr("{count} rows to fix are in {path}", count=count, path=str(path)),
+            )
+
+
+class CustomerExcelActions(QObject):
+    """Three buttons for the page header: import, export, template."""
+
+    imported = Signal(int)
+    """Fires after an import committed; carries the number of new accounts."""
+
+    def __init__(
+        self,
+        services: Services,
+        runner: TaskRunner,
+        current_filter: Callable[[], CustomerFilter],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self._filter = current_filter
+        self._widget = parent
+        self.import_button = QPushButton(tr("Import…"))
+        self.import_button.setToolTip(tr("Import key accounts from an Excel sheet"))
+        self.export_button = QPushButton(tr("Export…"))
+        self.export_button.setToolTip(tr("Export every account of the list to Excel"))
+        self.template_button = QPushButton(tr("Template…"))
+        self.template_button.setToolTip(tr("Save the empty import sheet"))
+        self.import_button.clicked.connect(self.choose_import)
+        self.export_button.clicked.connect(self.choose_export)
+        self.template_button.clicked.connect(self.choose_template)
+        self.buttons = (self.import_button, self.export_button, self.template_button)
+
+    def _actor(self) -> Actor | None:
+        actor = self._services.shell.current_actor()
+        if actor is None:
+            QMessageBox.warning(self._widget, tr("Import…"), tr("Nobody is signed in."))
+        return actor
+
+    def choose_import(self) -> None:
+        path = open_file(self._widget, "customer_import", tr("Import key accounts"), SHEETS)
+        if path is not None:
+            self.preview(path)
+
+    def preview(self, path: Path) -> None:
+        """Dry-run ``path`` in the background, then show :class:`ImportPreview`."""
+        actor = self._actor()
+        if actor is None:
+            return
+        service = self._services.customer_import
+        self._runner.run(
+            lambda progress, cancel: service.run(
+                path, actor, dry_run=True, progress=progress, cancel=cancel
+            ),
+            title=tr("Checking the sheet"),
+            on_success=lambda report: self._confirm(path, actor, report),
+        )
+
+    def _confirm(self, path: Path, actor: Actor, report: ImportReport) -> None:
+        dialog = ImportPreview(report, self._widget)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        service = self._services.customer_import
+        self._runner.run(
+            lambda progress, cancel: service.run(
+                path, actor, dry_run=False, progress=progress, cancel=cancel
+            ),
+            title=tr("Importing key accounts"),
+            lane=Lane.WRITE,
+            on_success=self._committed,
+        )
+
+    def _committed(self, report: ImportReport) -> None:
+        if report.committed:
+            text = tr("Imported {count} accounts.", count=report.accepted)
+            QMessageBox.information(self._widget, tr("Importing key accounts"), text)
+            self.imported.emit(report.accepted)
+        else:  # the database changed since the preview
+            ImportPreview(report, self._widget).exec()
+
+    def choose_export(self) -> None:
+        path = save_file(self._widget, "customer_export", tr("Export"), "客户列表.xlsx", SHEETS)
+        if path is not None:
+            self.export(path)
+
+    def export(self, path: Path) -> None:
+        """Write every account of the current filter to ``path`` in the background."""
+        actor = self._actor()
+        if actor is None:
+            return
+        service, query = self._services.customer_export, self._filter()
+        self._runner.run(
+            lambda progress, cancel: service.export(
+                query, path, actor, progress=progress, cancel=cancel
+            ),
+            title=tr("Exporting"),
+            lane=Lane.WRITE,
+            on_success=lambda count: self._exported(count, path),
+        )
+
+    def _exported(self, count: int, path: Path) -> None:
+        text = tr("{count} accounts written to {path}", count=count, path=str(path))
+        QMessageBox.information(self._widget, tr("Exporting"), text)
+
+    def choose_template(self) -> None:
+        title = tr("Template…")
+        path = save_file(self._widget, "customer_import", title, "客户导入模板.xlsx", SHEETS)
+        if path is not None:
+            write_template(path)
