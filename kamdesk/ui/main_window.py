@@ -37,10 +37,10 @@ from kamdesk.ui.icons import nav_icon
 from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.messages import failure_text
 from kamdesk.ui.navigation import NavigationColumn
-from kamdesk.ui.pages.coming_soon import ComingSoonPage
 from kamdesk.ui.pages.home import HomePage
 from kamdesk.ui.pages.settings import SettingsPage
 from kamdesk.ui.preferences import Preferences
+from kamdesk.ui.reports import ReportsPage
 from kamdesk.ui.status_bar import ShellStatusBar
 from kamdesk.ui.sync.sync_page import SyncPage
 from kamdesk.ui.sync.sync_scheduler import SyncScheduler, interval_minutes
@@ -60,44 +60,14 @@ class PageEntry:
     key: str
     label: str  # N_-marked, translated when the window is built
     icon: str
-    purpose: str = ""  # for pages not built yet: what they will do (N_-marked)
 
 
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("home", N_("My desk"), "home"),
-    PageEntry(
-        "customers",
-        N_("Customers"),
-        "customers",
-        N_(
-            "It will hold the key-account files: search by name, pinyin or credit code, "
-            "grades, key persons, visits, care actions and complaints."
-        ),
-    ),
-    PageEntry(
-        "workorders",
-        N_("Work orders"),
-        "workorders",
-        N_(
-            "It will list demand and fault orders with their deadlines, steps and "
-            "signatures, and print the order forms."
-        ),
-    ),
-    PageEntry(
-        "reports",
-        N_("Reports"),
-        "reports",
-        N_("It will produce the monthly KPI reports as PDF and Excel files."),
-    ),
-    PageEntry(
-        "sync",
-        N_("Sync"),
-        "sync",
-        N_(
-            "It will send your changes to head office, fetch theirs, and let you "
-            "resolve conflicts."
-        ),
-    ),
+    PageEntry("customers", N_("Customers"), "customers"),
+    PageEntry("workorders", N_("Work orders"), "workorders"),
+    PageEntry("reports", N_("Reports"), "reports"),
+    PageEntry("sync", N_("Sync"), "sync"),
     PageEntry("settings", N_("Settings"), "settings"),
 )
 PAGE_INDEX = {entry.key: i for i, entry in enumerate(PAGES)}
@@ -247,7 +217,10 @@ class MainWindow(QMainWindow):
                 self._services, self._runner, self._prefs, self.sync_scheduler
             )
             return self.sync_page
-        return ComingSoonPage(tr(entry.label), tr(entry.purpose))
+        if entry.key == "reports":
+            self.reports_page = ReportsPage(self._services, self._runner)
+            return self.reports_page
+        raise ValueError(f"no page is built for {entry.key!r}")
 
     def _default_geometry(self) -> None:
         screen = QGuiApplication.primaryScreen()

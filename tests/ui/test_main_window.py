@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kamdesk import i18n
 from kamdesk.domain.progress import check_cancel
@@ -16,7 +16,6 @@ from kamdesk.domain.workorders.vocabulary import ROLE_LABELS, Role
 from kamdesk.i18n import tr
 from kamdesk.ui.main_window import PAGE_INDEX, PAGES, MainWindow
 from kamdesk.ui.page_header import PageHeader
-from kamdesk.ui.pages.coming_soon import ComingSoonPage
 from kamdesk.ui.preferences import Preferences
 from kamdesk.ui.tasks import Lane
 from tests.ui.conftest import Seeded
@@ -111,14 +110,14 @@ def test_an_empty_database_offers_demo_data_on_the_home_page(make_window, engine
     assert window.home_page.empty_box.isVisibleTo(window.home_page)
 
 
-def test_unbuilt_pages_say_so_and_show_no_data(make_window, seeded):
+def test_every_page_is_built(make_window, seeded):
     window = make_window()
-    for key in ("reports",):
-        page = window.stack.widget(PAGE_INDEX[key])
-        assert isinstance(page, ComingSoonPage)
-        assert "后续版本" in page.notice_label.text()
-        assert page.findChildren(QAbstractItemView) == []
-        assert page.header.search_field is None  # no search where nothing can be found
+    for entry in PAGES:
+        page = window.stack.widget(PAGE_INDEX[entry.key])
+        assert page.findChildren(PageHeader), entry.key
+    assert window.stack.widget(PAGE_INDEX["customers"]) is window.customers_page
+    assert window.stack.widget(PAGE_INDEX["workorders"]) is window.orders_page
+    assert window.stack.widget(PAGE_INDEX["reports"]) is window.reports_page
 
 
 def test_ctrl_f_on_a_page_without_search_changes_nothing(qtbot, make_window, seeded):
