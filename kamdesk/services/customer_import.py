@@ -54,13 +54,13 @@ from kamdesk.services.customer_columns import (
     parse_int,
     problem_text,
 )
-from kamdesk.services.customer_file.customers import _apply as apply_draft
+from kamdesk.services.customer_file.customers import apply_draft
 from kamdesk.services.customer_file.drafts import CustomerDraft
 from kamdesk.services.customer_file.guards import require_editor
 from kamdesk.services.customer_file.validation import customer_problems, stored_or_empty
 from kamdesk.services.customer_file.vocabulary import CustomerStatus
 from kamdesk.services.excel_guard import SheetData, read_first_sheet
-from kamdesk.services.grading import _Regrader as BatchRegrader
+from kamdesk.services.grading import BatchRegrader
 from kamdesk.services.uow import read_session, write_session
 
 define(

@@ -135,11 +135,11 @@ def regrade(session: Session, customer_id: str, at: datetime) -> GradeOutcome | 
     customer = session.get(Customer, customer_id)
     if customer is None or customer.deleted_at is not None or customer.status != OPEN_STATUS:
         return None
-    outcomes = _Regrader(session, at).apply([customer])
+    outcomes = BatchRegrader(session, at).apply([customer])
     return outcomes[0]
 
 
-class _Regrader:
+class BatchRegrader:
     """Grades a batch of accounts with one set of rules and one look-up per table."""
 
     def __init__(self, session: Session, at: datetime) -> None:
@@ -321,7 +321,7 @@ class GradingService:
                 )
                 if not customers:
                     break
-                regrader = _Regrader(s, when)
+                regrader = BatchRegrader(s, when)
                 outcomes = regrader.apply(customers)
                 version = regrader.published.version
                 last_id = customers[-1].id

@@ -7,6 +7,7 @@ import logging
 import sqlite3
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from kamdesk.app import (
 )
 from kamdesk.errors import KamdeskError
 from kamdesk.services.actor import Actor
+from kamdesk.services.auth import FirstAdmin
+from kamdesk.services.container import Services
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.preferences import Preferences
 
@@ -33,10 +36,20 @@ def quiet_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """run_app without touching the real log folder or leaving its exception hook behind."""
     monkeypatch.setattr(app_module, "configure_logging", lambda: tmp_path / "kamdesk.log")
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(app_module, "sign_in_interactively", lambda services: SOMEONE)
+    monkeypatch.setattr(app_module, "sign_in_interactively", sign_in_as_first_admin)
 
 
-SOMEONE = Actor(staff_id="s-1", name="钱晓鹏", role="admin", branch_id="b-1")
+def sign_in_as_first_admin(services: Services) -> Actor:
+    """What a person does in the first-run dialog, without the dialog."""
+    return services.auth.create_first_admin(
+        FirstAdmin(
+            branch_code="HZ",
+            branch_name="杭州分公司",
+            login="qianxp",
+            name="钱晓鹏",
+            password="Kam-desk-2026!",
+        )
+    )
 
 
 def test_a_cancelled_sign_in_shows_no_data_and_exits_0(tmp_path: Path, quiet_start, monkeypatch):
@@ -50,8 +63,6 @@ def test_the_first_start_asks_for_the_branch_admin_then_later_starts_sign_in(
     tmp_path: Path, monkeypatch
 ):
     from kamdesk.db.startup import open_database
-    from kamdesk.services.auth import FirstAdmin
-    from kamdesk.services.container import Services
     from kamdesk.ui import session_guard
 
     seen: list[str] = []
@@ -65,15 +76,7 @@ def test_the_first_start_asks_for_the_branch_admin_then_later_starts_sign_in(
     engine = open_database(tmp_path / "new.sqlite")
     services = Services(engine)
     assert session_guard.sign_in_interactively(services) is None
-    services.auth.create_first_admin(
-        FirstAdmin(
-            branch_code="HZ",
-            branch_name="杭州分公司",
-            login="qianxp",
-            name="钱晓鹏",
-            password="Kam-desk-2026!",
-        )
-    )
+    sign_in_as_first_admin(services)
     assert session_guard.sign_in_interactively(services) is None
     assert seen == ["FirstAdminDialog", "LoginDialog"]
     engine.dispose()
@@ -168,12 +171,25 @@ def test_run_app_exits_with_1_when_the_database_is_refused(tmp_path: Path, boxes
 
 
 def close_main_window_soon(seen: dict[str, Any]) -> None:
+    deadline = time.monotonic() + 20  # a window that never fills fails the test, never hangs it
+
     def close() -> None:
         windows = [
             w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
         ]
-        if not windows or windows[0].status_bar.user_label.text() in ("", "正在加载…", "Loading…"):
+        waiting = not windows or windows[0].status_bar.user_label.text() in (
+            "",
+            "正在加载…",
+            "Loading…",
+        )
+        if waiting and time.monotonic() < deadline:
             QTimer.singleShot(50, close)
+            return
+        if waiting:
+            seen["timeout"] = True
+            for window in windows:
+                window.close()
+            QApplication.quit()
             return
         seen["nav"] = windows[0].navigation.item(1).text()
         seen["status"] = windows[0].status_bar.sync_label.text()

@@ -123,7 +123,7 @@ def _checked(session: Session, draft: CustomerDraft, owner_id: str | None) -> st
     return phone
 
 
-def _apply(customer: Customer, draft: CustomerDraft, phone: str) -> set[str]:
+def apply_draft(customer: Customer, draft: CustomerDraft, phone: str) -> set[str]:
     """Write the draft's fields; returns the names of the columns that changed."""
     name = draft.name.strip()
     keys = pinyin_keys(name)
@@ -183,7 +183,7 @@ def create_customer(
         status=CustomerStatus.ACTIVE.value,
         opened_at=now,
     )
-    _apply(customer, draft, phone)
+    apply_draft(customer, draft, phone)
     session.add(customer)
     session.flush()
     regrade(session, customer.id, now)
@@ -197,7 +197,7 @@ def edit_customer(
     customer = open_customer(session, customer_id, actor)
     owner_id = draft.owner_id or customer.owner_id
     phone = _checked(session, draft, owner_id)
-    changed = _apply(customer, draft, phone)
+    changed = apply_draft(customer, draft, phone)
     if owner_id != customer.owner_id:
         customer.owner_id = owner_id
     session.flush()
