@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -279,7 +280,7 @@ class MainWindow(QMainWindow):
             lambda progress, cancel: self._read_my_day(),
             title=tr("Reading your day"),
             show_progress=False,
-            on_success=lambda day: self.home_page.show_day(day),
+            on_success=self._show_day,
             on_failure=self._show_background_failure,
         )
 
@@ -296,12 +297,21 @@ class MainWindow(QMainWindow):
             on_failure=self._show_background_failure,
         )
 
+    # A background read can finish after the window (or a page, on a language switch)
+    # was deleted; its answer then has nowhere to go and is dropped.
+
+    def _show_day(self, day: MyDay | None) -> None:
+        if shiboken6.isValid(self) and shiboken6.isValid(self.home_page):
+            self.home_page.show_day(day)
+
     def _show_status(self, status: ShellStatus) -> None:
-        self.status_bar.show_status(status)
+        if shiboken6.isValid(self) and shiboken6.isValid(self.status_bar):
+            self.status_bar.show_status(status)
 
     def _show_counts(self, counts: ShellCounts) -> None:
         self._last_counts = counts
-        self.home_page.show_counts(counts)
+        if shiboken6.isValid(self) and shiboken6.isValid(self.home_page):
+            self.home_page.show_counts(counts)
 
     def _show_background_failure(self, exc: BaseException) -> None:
         self.status_bar.showMessage(failure_text(tr("Reading the database"), exc), 15_000)

@@ -195,3 +195,14 @@ def test_closing_during_visible_work_asks_first_and_cancels_on_yes(
     assert handle.cancel_requested()
     qtbot.waitUntil(lambda: handle.is_done, timeout=5000)
     release.set()
+
+
+def test_a_read_finishing_after_its_page_was_deleted_is_dropped(qtbot, make_window, seeded):
+    import shiboken6
+
+    window = make_window()
+    home = window.home_page
+    handle = window.refresh_my_day()
+    shiboken6.delete(home)  # as when the window goes away while the read runs
+    qtbot.waitUntil(lambda: handle.is_done, timeout=10_000)
+    qtbot.wait(50)  # the answer is delivered and dropped: no "already deleted" error
