@@ -246,6 +246,11 @@ class TaskRunner(QObject):
         self.task_started.emit(handle)
         return handle
 
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`shutdown` ran: nothing new may start."""
+        return self._closed
+
     def shutdown(self, *, wait: bool = True) -> None:
         """Cancel every task and (by default) wait for the workers to stop.
 

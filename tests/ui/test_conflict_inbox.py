@@ -76,7 +76,8 @@ def test_two_people_edit_one_field_and_the_inbox_keeps_the_overwritten_value(
         qtbot.mouseClick(lost.keep_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(
             lambda: window.status_bar.conflicts_button.text() == conflicts_text(0)
-            and inbox.table.records.rowCount() == 0
+            and inbox.table.records.rowCount() == 0,
+            timeout=15_000,
         )
         assert inbox.empty_label.isVisible()
         assert not window.status_bar.conflicts_button.isEnabled()

@@ -42,6 +42,8 @@ class CustomerFileOpener(QObject):
         )
 
     def _show(self, customer_id: str | None, actor: Actor | None) -> None:
+        if self._runner.closed:  # the app closed while the user was being looked up
+            return
         if actor is None:
             QMessageBox.information(
                 self._owner,
