@@ -10,33 +10,11 @@ from collections.abc import Iterator
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from tests import pg
+from tests.memory_keyring import MemoryKeyring
 
 _pg_skipped: list[str] = []
-
-
-class MemoryKeyring(KeyringBackend):
-    """The OS credential store stand-in for tests: secrets live in this process only.
-
-    Installed for the whole suite (the audit chain and device tokens keep secrets
-    there; a headless Linux runner has no real store)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 keyring.set_keyring(MemoryKeyring())

@@ -16,8 +16,6 @@ from typing import Any
 import keyring
 import sqlalchemy as sa
 import uvicorn
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 from sqlalchemy import select
 
 from kamdesk.db.models import Base, OutboxEntry
@@ -29,29 +27,10 @@ from kamdesk.hq.publish import publish_rows
 from kamdesk.services.sync import SyncService
 from kamdesk.sync.capture import json_value
 from tests.hq.fault_proxy import free_port
+from tests.memory_keyring import MemoryKeyring
 
 COMPARED_TABLES = ("branches", "staff", "customers", "key_persons", "visits")
 NOT_COMPARED = frozenset({"row_version", "updated_hlc", "field_hlc"})
-
-
-class MemoryKeyring(KeyringBackend):
-    """The OS credential store stand-in: a dict for the test's lifetime."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.secrets.pop((service, username), None) is None:
-            raise PasswordDeleteError(username)
 
 
 @contextmanager
