@@ -53,7 +53,7 @@ def artefacts(
     return ctx.pack, text, openpyxl.load_workbook(xlsx)
 
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 
 
 def test_summary_agrees(artefacts: tuple) -> None:
