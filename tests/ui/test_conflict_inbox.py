@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import Customer, SyncConflict
@@ -73,12 +74,21 @@ def test_two_people_edit_one_field_and_the_inbox_keeps_the_overwritten_value(
         assert lost.keep_button.isEnabled()  # the leader 周主任 is the user
 
         pending_before = services.sync.status().pending
+        assert QApplication.activeModalWidget() is None
         qtbot.mouseClick(lost.keep_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(
-            lambda: window.status_bar.conflicts_button.text() == conflicts_text(0)
-            and inbox.table.records.rowCount() == 0,
-            timeout=15_000,
-        )
+        assert not lost.keep_button.isEnabled(), "the click did not reach 保留此值"
+
+        def resolved() -> None:
+            # Asserted, so that a timeout names what was still showing.
+            state = (
+                window.status_bar.conflicts_button.text(),
+                inbox.table.records.rowCount(),
+                inbox.failure_label.text(),
+                [t.title for t in window._runner.active_tasks()],
+            )
+            assert state[:2] == (conflicts_text(0), 0), state
+
+        qtbot.waitUntil(resolved, timeout=15_000)
         assert inbox.empty_label.isVisible()
         assert not window.status_bar.conflicts_button.isEnabled()
         with Session(engine) as s:
