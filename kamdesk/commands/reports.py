@@ -1,10 +1,13 @@
-"""``kamdesk report kpi``: the KPI report of a period as PDF and/or Excel, for scripts
-and scheduled runs.
+"""``kamdesk report kpi|evaluation``: the KPI report of a period and the monthly
+evaluation sheets as PDF and/or Excel, for scripts and scheduled runs.
 
     kamdesk report kpi --period 2026-10 --by group,am --format pdf,xlsx --out DIR
+    kamdesk report evaluation --month 2026-10 [--person LOGIN] --format pdf,xlsx --out DIR
 
-Writes ``DIR/kpi-<period>.pdf`` and ``DIR/kpi-<period>.xlsx`` (the directory is
-created) and prints each path. Both files come from one computed pack, so they agree.
+Writes ``DIR/kpi-<period>.pdf|xlsx`` or ``DIR/evaluation-<month>[-<login>].pdf|xlsx``
+(the directory is created) and prints each path. The files of one run come from one
+computation, so they agree. Evaluation sheets are read as the branch's admin (else
+its leader), i.e. every account manager of the branch.
 The database is the global ``--db`` (also accepted after the verb), else the default.
 """
 
@@ -13,7 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kamdesk.commands.common import db_option, open_engine
+from kamdesk.commands.common import cli_actor, db_option, open_engine, progress_printer
 from kamdesk.domain.kpi.figures import Dimension
 from kamdesk.domain.kpi.period import parse_period
 from kamdesk.errors import KamdeskError, define
@@ -71,8 +74,34 @@ def _cmd_kpi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_evaluation(args: argparse.Namespace) -> int:
+    from kamdesk.reports.evaluation_pdf import render_evaluation_pdf
+    from kamdesk.reports.evaluation_xlsx import render_evaluation_xlsx
+    from kamdesk.services.evaluation import EvaluationService
+
+    period = parse_period(args.month)
+    formats = _formats(args.format)
+    engine = open_engine(args)
+    try:
+        service = EvaluationService(engine)
+        report = service.report(cli_actor(engine), period, args.person, progress=progress_printer())
+        out: Path = args.out
+        out.mkdir(parents=True, exist_ok=True)
+        suffix = f"-{report.people[0].login}" if args.person and report.people else ""
+        for fmt in formats:
+            path = out / f"evaluation-{period.label}{suffix}.{fmt}"
+            if fmt == "pdf":
+                render_evaluation_pdf(report, path)
+            else:
+                render_evaluation_xlsx(report, path)
+            print(path)
+    finally:
+        engine.dispose()
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``report kpi`` to the ``kamdesk`` parser."""
+    """Add ``report kpi`` and ``report evaluation`` to the ``kamdesk`` parser."""
     report = sub.add_parser("report", help=tr("reports for HQ"))
     verbs = report.add_subparsers(dest="report_command", required=True)
     kpi = verbs.add_parser("kpi", help=tr("KPI report of a period (PDF and/or Excel)"))
@@ -88,3 +117,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     kpi.add_argument("--out", type=Path, default=Path("."), help=tr("folder to write to"))
     db_option(kpi)
     kpi.set_defaults(func=_cmd_kpi)
+    evaluation = verbs.add_parser(
+        "evaluation", help=tr("monthly evaluation sheets with incentives (PDF and/or Excel)")
+    )
+    evaluation.add_argument("--month", required=True, help=tr("the month, e.g. 2026-10"))
+    evaluation.add_argument(
+        "--person", default=None, help=tr("login of one person (default: every AM)")
+    )
+    evaluation.add_argument("--format", default="pdf,xlsx", help=tr("pdf, xlsx or pdf,xlsx"))
+    evaluation.add_argument("--out", type=Path, default=Path("."), help=tr("folder to write to"))
+    db_option(evaluation)
+    evaluation.set_defaults(func=_cmd_evaluation)

@@ -17,6 +17,11 @@ Default schedule (every figure is data in :class:`IncentiveSchedule`):
   read as commission at rate C on the *whole* revenue above the cap
   (``commission_on="total"``: R × C / 100, which jumps at 1.2A).
 
+What the seed leaves open is data too: ``commission_per_100`` is the C a person
+gets when HQ set none for them (the seed names no figure; 2 CNY per 100 CNY here),
+and ``history_months`` is how many whole months before the assessed one A averages
+over when HQ publishes no A for the person (the evaluation sheet says which).
+
 Support staff (支撑人员): B = the person's performance-pay quota (CNY; the department
 may raise it when it beats its target), completion = achieved / target (1.05 for
 105 %). Pay = B × completion clamped to [0.8, 1.2]; ``below_floor="zero"`` pays
@@ -41,6 +46,7 @@ from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 
 FEN = Decimal("0.01")
+MAX_HISTORY_MONTHS = 60
 HUNDRED = Decimal(100)
 StepParam = str | int | Decimal
 
@@ -107,7 +113,7 @@ class IncentiveStep(NamedTuple):
     params: Mapping[str, StepParam]
 
 
-def _step(code: str, **params: StepParam) -> IncentiveStep:
+def incentive_step(code: str, **params: StepParam) -> IncentiveStep:
     return IncentiveStep(code, MappingProxyType(dict(params)))
 
 
@@ -152,6 +158,8 @@ class SalesSchedule:
     bonus_at_cap: Decimal = Decimal("0.2")
     commission_factor: Decimal = Decimal(1)  # multiples of C above the cap
     commission_on: CommissionBase = CommissionBase.EXCESS
+    commission_per_100: Decimal = Decimal(2)  # C when HQ set none for the person
+    history_months: int = 12  # months A averages over when HQ set no A
 
     def __post_init__(self) -> None:
         if not Decimal(0) <= self.floor_ratio < self.cap_ratio:
@@ -160,6 +168,10 @@ class SalesSchedule:
             raise _invalid("sales.bonus_at_floor/bonus_at_cap", "0 ≤ at floor ≤ at cap")
         if self.commission_factor < 0:
             raise _invalid("sales.commission_factor", "0 or more")
+        if self.commission_per_100 < 0:
+            raise _invalid("sales.commission_per_100", "0 or more")
+        if not 1 <= self.history_months <= MAX_HISTORY_MONTHS:
+            raise _invalid("sales.history_months", f"1 to {MAX_HISTORY_MONTHS}")
 
 
 @dataclass(frozen=True)
@@ -200,6 +212,10 @@ class IncentiveSchedule:
                 bonus_at_cap=_number(sales, "bonus_at_cap", s.bonus_at_cap, "sales"),
                 commission_factor=_number(sales, "commission_factor", s.commission_factor, "sales"),
                 commission_on=commission_on,
+                commission_per_100=_number(
+                    sales, "commission_per_100", s.commission_per_100, "sales"
+                ),
+                history_months=_whole(sales, "history_months", s.history_months, "sales"),
             ),
             support=SupportSchedule(
                 floor=_number(support, "floor", p.floor, "support"),
@@ -218,6 +234,8 @@ class IncentiveSchedule:
                 "bonus_at_cap": str(s.bonus_at_cap),
                 "commission_factor": str(s.commission_factor),
                 "commission_on": s.commission_on.value,
+                "commission_per_100": str(s.commission_per_100),
+                "history_months": s.history_months,
             },
             "support": {
                 "floor": str(p.floor),
@@ -247,8 +265,19 @@ def _number(section: Mapping[str, Any], key: str, default: Decimal, where: str) 
     return number
 
 
+def _whole(section: Mapping[str, Any], key: str, default: int, where: str) -> int:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise _invalid(f"{where}.{key}", "a whole number is required")
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise _invalid(f"{where}.{key}", f"{value!r} is not a whole number") from exc
+
+
 DEFAULT_INCENTIVE_SCHEDULE: dict[str, Any] = IncentiveSchedule().to_dict()
-"""The seed's figures (0.8/1.2 of A, 0.08/0.2 of A·C; 0.8/1.2 of target), as data."""
+"""The seed's figures (0.8/1.2 of A, 0.08/0.2 of A·C; 0.8/1.2 of target), as data,
+with C = 2 CNY per 100 CNY and A over 12 months where the seed names no figure."""
 
 
 @dataclass(frozen=True)
@@ -259,11 +288,13 @@ class IncentiveResult:
     steps: tuple[IncentiveStep, ...]
 
 
-def _fen(value: Decimal) -> Decimal:
+def fen(value: Decimal) -> Decimal:
+    """``value`` rounded to the fen, half up."""
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def _percent(ratio: Decimal) -> Decimal:
+def percent_of(ratio: Decimal) -> Decimal:
+    """``ratio`` as a percentage with two places (1.05 → 105.00)."""
     return (ratio * HUNDRED).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
@@ -289,15 +320,15 @@ def sales_incentive(
     unit = a * c / HUNDRED
     floor_amount, cap_amount = s.floor_ratio * a, s.cap_ratio * a
     steps = [
-        _step("incentive.sales.inputs", revenue=r, average=a, rate=c),
-        _step("incentive.sales.attainment", percent=_percent(r / a)),
-        _step("incentive.sales.unit", average=a, rate=c, unit=_fen(unit)),
+        incentive_step("incentive.sales.inputs", revenue=r, average=a, rate=c),
+        incentive_step("incentive.sales.attainment", percent=percent_of(r / a)),
+        incentive_step("incentive.sales.unit", average=a, rate=c, unit=fen(unit)),
     ]
     if r < floor_amount:
         band, amount = IncentiveBand.BELOW_FLOOR, Decimal(0)
         steps.append(
-            _step(
-                "incentive.sales.below_floor", floor=s.floor_ratio, floor_amount=_fen(floor_amount)
+            incentive_step(
+                "incentive.sales.below_floor", floor=s.floor_ratio, floor_amount=fen(floor_amount)
             )
         )
     elif r <= cap_amount:
@@ -305,15 +336,15 @@ def sales_incentive(
         rise = (s.bonus_at_cap - s.bonus_at_floor) * (r - floor_amount) * c / HUNDRED
         amount = s.bonus_at_floor * unit + rise / (s.cap_ratio - s.floor_ratio)
         steps.append(
-            _step(
+            incentive_step(
                 "incentive.sales.band",
                 floor=s.floor_ratio,
                 cap=s.cap_ratio,
-                floor_amount=_fen(floor_amount),
-                cap_amount=_fen(cap_amount),
+                floor_amount=fen(floor_amount),
+                cap_amount=fen(cap_amount),
                 at_floor=s.bonus_at_floor,
                 at_cap=s.bonus_at_cap,
-                amount=_fen(amount),
+                amount=fen(amount),
             )
         )
     elif s.commission_on is CommissionBase.EXCESS:
@@ -322,32 +353,32 @@ def sales_incentive(
         commission = s.commission_factor * (r - cap_amount) * c / HUNDRED
         amount = cap_bonus + commission
         steps.append(
-            _step(
+            incentive_step(
                 "incentive.sales.above_cap_excess",
                 cap=s.cap_ratio,
-                cap_amount=_fen(cap_amount),
+                cap_amount=fen(cap_amount),
                 at_cap=s.bonus_at_cap,
-                cap_bonus=_fen(cap_bonus),
+                cap_bonus=fen(cap_bonus),
                 factor=s.commission_factor,
-                excess=_fen(r - cap_amount),
-                commission=_fen(commission),
-                amount=_fen(amount),
+                excess=fen(r - cap_amount),
+                commission=fen(commission),
+                amount=fen(amount),
             )
         )
     else:
         band = IncentiveBand.ABOVE_CAP
         amount = s.commission_factor * r * c / HUNDRED
         steps.append(
-            _step(
+            incentive_step(
                 "incentive.sales.above_cap_total",
                 cap=s.cap_ratio,
-                cap_amount=_fen(cap_amount),
+                cap_amount=fen(cap_amount),
                 factor=s.commission_factor,
-                amount=_fen(amount),
+                amount=fen(amount),
             )
         )
-    total = _fen(amount)
-    steps.append(_step("incentive.total", amount=total))
+    total = fen(amount)
+    steps.append(incentive_step("incentive.total", amount=total))
     return IncentiveResult(StaffRole.SALES, total, band, tuple(steps))
 
 
@@ -362,14 +393,16 @@ def support_incentive(
         raise KamdeskError("incentive.negative_quota", value=quota)
     if completion < 0:
         raise KamdeskError("incentive.negative_completion", value=completion)
-    steps = [_step("incentive.support.inputs", quota=quota, percent=_percent(completion))]
+    steps = [
+        incentive_step("incentive.support.inputs", quota=quota, percent=percent_of(completion))
+    ]
     limits = {
-        "floor_percent": _percent(p.floor),
-        "cap_percent": _percent(p.cap),
+        "floor_percent": percent_of(p.floor),
+        "cap_percent": percent_of(p.cap),
     }
     if completion < p.floor and p.below_floor is BelowFloor.ZERO:
-        steps.append(_step("incentive.support.below_floor_zero", **limits))
-        steps.append(_step("incentive.total", amount=Decimal("0.00")))
+        steps.append(incentive_step("incentive.support.below_floor_zero", **limits))
+        steps.append(incentive_step("incentive.total", amount=Decimal("0.00")))
         return IncentiveResult(
             StaffRole.SUPPORT, Decimal("0.00"), IncentiveBand.BELOW_FLOOR, tuple(steps)
         )
@@ -381,9 +414,13 @@ def support_incentive(
         band, applied = IncentiveBand.BAND, completion
     if applied != completion:
         steps.append(
-            _step("incentive.support.clamped", applied_percent=_percent(applied), **limits)
+            incentive_step(
+                "incentive.support.clamped", applied_percent=percent_of(applied), **limits
+            )
         )
-    total = _fen(quota * applied)
-    steps.append(_step("incentive.support.pay", quota=quota, applied=applied, amount=total))
-    steps.append(_step("incentive.total", amount=total))
+    total = fen(quota * applied)
+    steps.append(
+        incentive_step("incentive.support.pay", quota=quota, applied=applied, amount=total)
+    )
+    steps.append(incentive_step("incentive.total", amount=total))
     return IncentiveResult(StaffRole.SUPPORT, total, band, tuple(steps))

@@ -41,6 +41,7 @@ PUBLISHABLE = (
     "grading_rule_sets",
     "calendar_overrides",
     "targets",
+    "incentive_schedules",
 )
 """Reference tables in the order they are published (rows they point to come first)."""
 

@@ -135,3 +135,14 @@ def register_cjk_font() -> str:
 def registered_font() -> FontCandidate | None:
     """The font file in use, or ``None`` before :func:`register_cjk_font` succeeded."""
     return _registered
+
+
+FALLBACKS = str.maketrans({"\u2212": "-", "\u2022": "·"})
+"""Characters some embeddable CJK fonts lack (WenQuanYi Zen Hei has neither the U+2212
+minus sign nor the U+2022 bullet), with a look-alike printed instead so nothing
+silently disappears."""
+
+
+def printable(text: str) -> str:
+    """``text`` with :data:`FALLBACKS` applied: what the embedded font can draw."""
+    return text.translate(FALLBACKS)

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -43,38 +42,14 @@ from kamdesk.i18n import tr
 from kamdesk.reports.fonts import register_cjk_font
 from kamdesk.reports.kpi_context import KpiReportContext
 from kamdesk.reports.kpi_pdf_charts import bar_chart
-from kamdesk.reports.pdf_blocks import MUTED, SectionBar, Styles, list_table
+from kamdesk.reports.pdf_blocks import SectionBar, Styles, list_table
+from kamdesk.reports.pdf_pages import NumberedCanvas
 
 PAGE = landscape(A4)
 MARGIN = 15 * mm
 WIDTH = PAGE[0] - 2 * MARGIN
 KPIS_PER_TABLE = 9
 CHARTED = ("K01", "K14")
-
-
-class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
-    """Defers the footer to :meth:`save`, when the page count is known."""
-
-    def __init__(self, *args: Any, footer: str, font: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._kd_pages: list[dict[str, Any]] = []
-        self._kd_footer, self._kd_font = footer, font
-
-    def showPage(self) -> None:
-        self._kd_pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._kd_pages)
-        for number, state in enumerate(self._kd_pages, start=1):
-            self.__dict__.update(state)
-            self.setFont(self._kd_font, 8)
-            self.setFillColor(MUTED)
-            self.drawString(MARGIN, 8 * mm, self._kd_footer)
-            page = tr("Page {number} of {total}", number=number, total=total)
-            self.drawRightString(PAGE[0] - MARGIN, 8 * mm, page)
-            super().showPage()
-        super().save()
 
 
 def _cover(ctx: KpiReportContext, styles: Styles) -> list[Flowable]:
@@ -199,6 +174,6 @@ def render_kpi_pdf(
         creator="KAMDesk",
         initialFontName=font,
     )
-    doc.build(story, canvasmaker=partial(_NumberedCanvas, footer=footer, font=font))
+    doc.build(story, canvasmaker=partial(NumberedCanvas, footer=footer, font=font, margin=MARGIN))
     if progress is not None:
         progress(steps, steps, tr("KPI report written"))

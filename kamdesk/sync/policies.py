@@ -31,6 +31,7 @@ POLICIES: dict[str, Policy] = {
     "grading_rule_sets": Policy.REFERENCE,
     "calendar_overrides": Policy.REFERENCE,
     "targets": Policy.REFERENCE,
+    "incentive_schedules": Policy.REFERENCE,
     # the customer file: edited by several people, merged per field
     "customers": Policy.FIELD_LWW,
     "customer_products": Policy.FIELD_LWW,

@@ -1,6 +1,6 @@
 """Reference data that HQ publishes and desktops read: branches, staff, industry
 groups, products with promised days, grading rules, SLA rules, calendar overrides,
-targets, workstations.
+targets, incentive schedules, workstations.
 
 Hazard: desktops must not edit these rows except through a sync pull (the sync
 layer enforces that); the local UI shows them read-only.
@@ -101,6 +101,18 @@ class GradingRuleSet(Synced, Base):
     version: Mapped[int] = mapped_column(Integer, unique=True)
     effective_from: Mapped[date] = mapped_column(Date)
     rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class IncentiveScheduleSet(Synced, Base):
+    """A published version of the incentive schedule of the monthly evaluation sheet
+    (the JSON form of :class:`kamdesk.domain.incentive.IncentiveSchedule`)."""
+
+    __tablename__ = "incentive_schedules"
+
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    effective_from: Mapped[date] = mapped_column(Date)
+    schedule: Mapped[dict[str, Any]] = mapped_column(JSON)
     published_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 

@@ -31,6 +31,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "sla_rules": _cols("kind product_id grade days clock_mode"),
     "grading_rule_sets": _cols("version effective_from rules published_at"),
+    "incentive_schedules": _cols("version effective_from schedule published_at"),
     "targets": _cols("branch_id scope scope_id metric month amount ratio notes"),
     "customers": _cols(
         "field_hlc branch_id name name_key name_pinyin name_initials credit_code"

@@ -17,6 +17,7 @@ from datetime import date
 from pypinyin import lazy_pinyin
 
 from kamdesk.domain.customers.grading_rules import DEFAULT_GRADING_RULES
+from kamdesk.domain.incentive import DEFAULT_INCENTIVE_SCHEDULE
 from kamdesk.domain.workorders.vocabulary import Role
 from kamdesk.services.demo import catalog
 from kamdesk.services.demo.fastrandom import FastRandom
@@ -82,7 +83,9 @@ def build_reference(
     stamp = db(set_up)
     sync = (stamp, stamp)
     rows: Rows = {name: [] for name in ("branches", "industry_groups", "workstations", "staff")}
-    rows.update({"products": [], "sla_rules": [], "grading_rule_sets": []})
+    rows.update(
+        {"products": [], "sla_rules": [], "grading_rule_sets": [], "incentive_schedules": []}
+    )
 
     branch_id = mint()
     rows["branches"].append(
@@ -152,6 +155,9 @@ def build_reference(
         (mint(), *sync, 1, "2025-01-01", json.dumps(DEFAULT_GRADING_RULES, ensure_ascii=False),
          stamp)
     )  # fmt: skip
+    rows["incentive_schedules"].append(
+        (mint(), *sync, 1, "2025-01-01", json.dumps(DEFAULT_INCENTIVE_SCHEDULE), stamp)
+    )
 
     ids: dict[str, object] = {
         "branch_id": branch_id,

@@ -1,6 +1,7 @@
 """报表: K01–K16 of a period in total (value, numerator, denominator, previous period,
 trend) and by industry group, AM, workstation or product; the rows behind a figure on
-double-click; 导出 PDF… and 导出 Excel….
+double-click; 导出 PDF… and 导出 Excel…; the monthly evaluation sheets (月度评估表) of
+the people the signed-in user may see, as PDF or Excel.
 
 The page owns no data: the pack is read on the task runner's read lane whenever the
 period or dimension changes (a newer request supersedes an older one still running),
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -36,7 +38,7 @@ from kamdesk.services.container import Services
 from kamdesk.ui.file_dialogs import save_file
 from kamdesk.ui.messages import failure_text
 from kamdesk.ui.page_header import PageHeader
-from kamdesk.ui.reports.exports import export_report, read_pack
+from kamdesk.ui.reports.exports import export_evaluation, export_report, read_pack
 from kamdesk.ui.reports.figure_ids_dialog import FigureIdsDialog
 from kamdesk.ui.reports.kpi_models import DimensionModel, FigureRef, SummaryModel
 from kamdesk.ui.reports.period_chooser import PeriodChooser
@@ -50,6 +52,7 @@ CHOOSABLE: tuple[Dimension, ...] = (
     Dimension.PRODUCT,
 )
 EXPORT_PURPOSE = "kpi_export"
+EVALUATION_PURPOSE = "evaluation_export"
 FILTERS = {"pdf": "PDF (*.pdf)", "xlsx": "Excel (*.xlsx)"}
 
 
@@ -97,6 +100,16 @@ class ReportsPage(QWidget):
             button.setToolTip(tr("Write the KPI report of the chosen period (by group and AM)"))
             button.clicked.connect(functools.partial(self.ask_export, fmt))
             self.header.add_action(button)
+        self.evaluation_button = QPushButton(tr("Evaluation sheets…"))
+        menu = QMenu(self.evaluation_button)
+        self.evaluation_actions = {
+            "pdf": menu.addAction(tr("Evaluation sheets as PDF…")),
+            "xlsx": menu.addAction(tr("Evaluation sheets as Excel…")),
+        }
+        for fmt, action in self.evaluation_actions.items():
+            action.triggered.connect(functools.partial(self.ask_evaluation, fmt))
+        self.evaluation_button.setMenu(menu)
+        self.header.add_action(self.evaluation_button)
 
         self.period_chooser = PeriodChooser()
         self.dimension_box = QComboBox()
@@ -144,6 +157,8 @@ class ReportsPage(QWidget):
         layout.addLayout(body, 1)
 
         self.period_chooser.period_changed.connect(self.reload)
+        self.period_chooser.period_changed.connect(self._update_evaluation_button)
+        self._update_evaluation_button()
         self.dimension_box.currentIndexChanged.connect(self.reload)
 
     # --- reading --------------------------------------------------------------------
@@ -245,6 +260,44 @@ class ReportsPage(QWidget):
             on_success=self.exported.emit,
             parent=self,
         )
+        self.exports.append(handle)
+        handle.finished.connect(lambda: self.exports.remove(handle))
+        return handle
+
+    # --- evaluation sheets ----------------------------------------------------------
+
+    def _update_evaluation_button(self) -> None:
+        monthly = self.period_chooser.period().kind == "month"
+        self.evaluation_button.setEnabled(monthly)
+        self.evaluation_button.setToolTip(
+            tr("Write each account manager's evaluation sheet of the month: KPIs against "
+               "targets and the incentive, with how it was computed")
+            if monthly
+            else tr("Evaluation sheets are monthly: choose a month")
+        )  # fmt: skip
+
+    def ask_evaluation(self, fmt: str) -> TaskHandle | None:
+        """Ask where to write the chosen month's evaluation sheets, then write them."""
+        period = self.period_chooser.period()
+        title = self.evaluation_actions[fmt].text()
+        name = f"evaluation-{period.label}.{fmt}"
+        path = save_file(self, EVALUATION_PURPOSE, title, name, FILTERS[fmt])
+        if path is None:
+            return None
+        return self.export_evaluation(period, fmt, path)
+
+    def export_evaluation(self, period: Period, fmt: str, path: Path) -> TaskHandle:
+        """Write the evaluation sheets of ``period`` to ``path`` in the background."""
+        services = self._services
+        handle = self._runner.run(
+            functools.partial(
+                export_evaluation, services.evaluation, services.shell.current_actor, period,
+                fmt, path,
+            ),
+            title=tr("Writing the {period} evaluation sheets", period=period.label),
+            on_success=self.exported.emit,
+            parent=self,
+        )  # fmt: skip
         self.exports.append(handle)
         handle.finished.connect(lambda: self.exports.remove(handle))
         return handle

@@ -16,6 +16,7 @@ from typing import Any
 from kamdesk.errors import KamdeskError, message_template
 from kamdesk.i18n import N_, tr
 from kamdesk.services.customer_file.validation import FIELD_LABELS as FILE_FIELD_LABELS
+from kamdesk.sync.messages import AUDIT_FORKED, AUDIT_REWOUND, AuditAlarm
 from kamdesk.ui.customer_file.formatting import instant
 
 PLAIN_ERRORS: dict[str, str] = {
@@ -80,6 +81,7 @@ TABLE_LABELS: dict[str, str] = {
     "grading_rule_sets": N_("Grading rules"),
     "calendar_overrides": N_("Working calendar"),
     "targets": N_("Targets"),
+    "incentive_schedules": N_("Incentive schedule"),
     "industry_groups": N_("Industry group"),
     "workstations": N_("Workstation"),
 }
@@ -167,3 +169,29 @@ def who_text(here: bool, device: str | None) -> str:
     if device:
         return tr("another computer (no. …{tail})", tail=device[-6:])
     return tr("another computer")
+
+
+AUDIT_ALARM_WORDS: dict[str, str] = {
+    AUDIT_REWOUND: N_(
+        "Audit log warning: on {when} HQ found that this computer's audit log went "
+        "backwards. HQ had recorded entry {known}, but the log then ended at entry {seq}: "
+        "entries were cut off, or an older copy of the database was put in place. HQ "
+        "keeps this warning until IT has looked into it."
+    ),
+    AUDIT_FORKED: N_(
+        "Audit log warning: on {when} HQ found that this computer's audit log no longer "
+        "holds what HQ recorded (entry {known} is different now): an older copy of the "
+        "database was put in place and used since, or entries were rewritten. HQ keeps "
+        "this warning until IT has looked into it."
+    ),
+}
+
+
+def audit_alarm_words(alarm: AuditAlarm) -> str:
+    """HQ's open audit alarm for this computer as a plain sentence."""
+    try:
+        when = instant(datetime.fromisoformat(alarm.reported_at))
+    except ValueError:
+        when = alarm.reported_at
+    template = AUDIT_ALARM_WORDS.get(alarm.status, AUDIT_ALARM_WORDS[AUDIT_REWOUND])
+    return tr(template, when=when, known=alarm.known_seq, seq=alarm.seq)
