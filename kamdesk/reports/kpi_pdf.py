@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
+from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -39,7 +40,7 @@ from kamdesk.domain.kpi.definitions import (
 from kamdesk.domain.kpi.figures import DIMENSION_LABELS, KpiRow
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.i18n import tr
-from kamdesk.reports.fonts import register_cjk_font
+from kamdesk.reports.fonts import printable, register_cjk_font
 from kamdesk.reports.kpi_context import KpiReportContext
 from kamdesk.reports.kpi_pdf_charts import bar_chart
 from kamdesk.reports.pdf_blocks import SectionBar, Styles, list_table
@@ -138,7 +139,7 @@ def _definitions(styles: Styles) -> list[Flowable]:
         list_table(styles, headers, widths, rows, aligns, "—"),
         Spacer(1, 3 * mm),
     ]
-    story += [Paragraph("• " + tr(rule), styles.note) for rule in COMMON_RULES]
+    story += [Paragraph(escape(printable(f"• {tr(rule)}")), styles.note) for rule in COMMON_RULES]
     return story
 
 

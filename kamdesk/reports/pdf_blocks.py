@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from kamdesk.domain.clock import local
+from kamdesk.reports.fonts import printable
 
 INK = colors.HexColor("#1A1A1A")
 MUTED = colors.HexColor("#5A6470")
@@ -95,7 +96,9 @@ class Styles:
 
 
 def cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
-    """``text`` as a plain string when it fits on one line of ``width``, else a paragraph."""
+    """``text`` as a plain string when it fits on one line of ``width``, else a paragraph
+    (characters the embedded font lacks replaced by look-alikes: see ``printable``)."""
+    text = printable(text)
     if "\n" not in text and (
         stringWidth(text, style.fontName, style.fontSize) <= width - 2 * PAD - 0.5
     ):
@@ -229,7 +232,7 @@ class FormGrid:
 def long_text_table(styles: Styles, label: str, text: str, total_width: float) -> Table:
     """One wide label/value row that may split inside the text across pages."""
     label_width = LABEL_WIDTH
-    value = Paragraph(escape(text).replace("\n", "<br/>"), styles.value)
+    value = Paragraph(escape(printable(text)).replace("\n", "<br/>"), styles.value)
     table = Table(
         [[label_cell(label, styles, label_width), value]],
         colWidths=[label_width, total_width - label_width],

@@ -116,3 +116,12 @@ def test_workbook_never_holds_a_formula(artefacts: tuple) -> None:
     )
     titles = [ws.title for ws in book.worksheets]
     assert len(titles) == 1 + len(DIMS) + 3 + 1  # summary, dimensions, data, definitions
+
+
+def test_definitions_print_every_character(artefacts: tuple) -> None:
+    """The appendix keeps its minus signs and bullets (the embedded CJK font has no
+    U+2212 or U+2022: they are printed as look-alikes instead of vanishing)."""
+    _, text, _ = artefacts
+    flat = " ".join(text.split())
+    assert "max(0, 1 - " in flat  # K13's "max(0, 1 − numerator / denominator)"
+    assert "·" in text
