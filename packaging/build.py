@@ -25,6 +25,7 @@ ROOT = HERE.parent
 SPEC = HERE / "kamdesk.spec"
 ISS = HERE / "kamdesk.iss"
 BUNDLE_NAME = "KAMDesk"
+ICON_NAME = "kamdesk.ico"
 ISCC_FOLDERS = (
     Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)")) / "Inno Setup 6",
     Path(os.environ.get("PROGRAMFILES", r"C:\Program Files")) / "Inno Setup 6",
@@ -36,10 +37,23 @@ def build_bundle(dist: Path, work: Path) -> Path:
     """Run PyInstaller on the spec; returns the bundle folder. Raises on failure."""
     if shutil.which("pyinstaller") is None and not _has_pyinstaller():
         raise SystemExit("PyInstaller is not installed: pip install -e .[build]")
+    write_icon(work / ICON_NAME)
     args = [sys.executable, "-m", "PyInstaller", "--noconfirm"]
     args += ["--distpath", str(dist), "--workpath", str(work), str(SPEC)]
-    _run(args)
+    _run(args, env={**os.environ, "KAMDESK_ICO": str(work / ICON_NAME)})
     return dist / BUNDLE_NAME
+
+
+def write_icon(path: Path) -> None:
+    """The Windows icon of the programs and the installer, drawn from the app's SVG."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from kamdesk.ui.icons import write_ico
+
+    _app = QGuiApplication.instance() or QGuiApplication([])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_ico(path)
 
 
 def self_test(bundle: Path) -> None:
@@ -48,7 +62,7 @@ def self_test(bundle: Path) -> None:
     _run([str(bundle / f"kamdesk-cli{suffix}"), "--self-test"])
 
 
-def build_installer(bundle: Path, dist: Path) -> Path:
+def build_installer(bundle: Path, dist: Path, work: Path) -> Path:
     """Compile the Inno Setup script over ``bundle``; returns the Setup program."""
     iscc = shutil.which("ISCC") or next(
         (str(f / "ISCC.exe") for f in ISCC_FOLDERS if (f / "ISCC.exe").is_file()), None
@@ -61,6 +75,7 @@ def build_installer(bundle: Path, dist: Path) -> Path:
             iscc,
             f"/DAppVersion={app_version}",
             f"/DBundleDir={bundle}",
+            f"/DIconFile={work / ICON_NAME}",
             f"/O{dist}",
             str(ISS),
         ]
@@ -76,9 +91,9 @@ def _has_pyinstaller() -> bool:
     return True
 
 
-def _run(args: list[str]) -> None:
+def _run(args: list[str], env: dict[str, str] | None = None) -> None:
     print("+", " ".join(args), flush=True)
-    subprocess.run(args, cwd=ROOT, check=True)
+    subprocess.run(args, cwd=ROOT, check=True, env=env)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         self_test(bundle)
         print(f"Bundle: {bundle}")
         if sys.platform == "win32" and not args.no_installer:
-            print(f"Installer: {build_installer(bundle, args.dist.absolute())}")
+            print(
+                f"Installer: {build_installer(bundle, args.dist.absolute(), args.work.absolute())}"
+            )
     except subprocess.CalledProcessError as exc:
         print(f"FAILED ({exc.returncode}): {' '.join(map(str, exc.cmd))}", file=sys.stderr)
         return 1

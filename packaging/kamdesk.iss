@@ -1,6 +1,6 @@
 ; Inno Setup 6 script: KAMDesk for one Windows user, no administrator rights needed.
 ; Built by `py packaging\build.py`, which passes the version and the bundle folder:
-;   ISCC /DAppVersion=0.1.0 /DBundleDir=dist\KAMDesk /Odist packaging\kamdesk.iss
+;   ISCC /DAppVersion=0.1.0 /DBundleDir=dist\KAMDesk /DIconFile=build\kamdesk.ico /Odist packaging\kamdesk.iss
 ;
 ; Installs the PyInstaller one-folder bundle into %LOCALAPPDATA%\Programs\KAMDesk,
 ; adds Start-menu shortcuts (the app, and "KAMDesk 自检" = kamdesk-cli --self-test),
@@ -10,6 +10,9 @@
 
 #ifndef AppVersion
   #define AppVersion "0.0.0"
+#endif
+#ifndef IconFile
+  #define IconFile "..\build\kamdesk.ico"
 #endif
 #ifndef BundleDir
   #define BundleDir "..\dist\KAMDesk"
@@ -42,6 +45,7 @@ SolidCompression=yes
 WizardStyle=modern
 UninstallDisplayName=KAMDesk {#AppVersion}
 UninstallDisplayIcon={app}\kamdesk.exe
+SetupIconFile={#IconFile}
 ; Updating while KAMDesk runs: ask to close it (the database must not be in use).
 CloseApplications=yes
 RestartApplications=no
