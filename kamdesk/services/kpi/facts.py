@@ -52,7 +52,8 @@ class Family:
     """``template`` yields ``id, at, branch, grp, am, product, ws, scope, bucket`` and, for
     each code in ``codes``, the columns ``n_<code>`` and ``d_<code>``.
 
-    Placeholders: ``{where}`` (the period or subject filter) and, for ``STATE``
+    Placeholders: ``{where}`` (the period or subject filter), ``{scan}`` after the
+    counted table (its index hint; not in ``STATE`` templates) and, for ``STATE``
     families, ``{t}`` (the instant), ``{month}`` (the ``at`` column) and ``{source}``
     (what the accounts are joined to). ``subject`` is the kind of changed entity
     (order, complaint, account, revenue, forecast, target) whose rows the family
@@ -75,16 +76,21 @@ class Family:
             where = f"{self.at} >= :first_month AND {self.at} < :after_month"
         else:
             where = "1"
-        return self.template.format(where=where, t=self.instant, month="NULL", source="")
+        return self.template.format(where=where, t=self.instant, month="NULL", source="", scan="")
 
     def rows(self, where: str) -> str:
         """Every row of the family matching ``where`` (summary readers; ``STATE``
-        families once per boundary of ``temp.kpi_bounds``)."""
+        families once per boundary of ``temp.kpi_bounds``). For ``where`` = ``"1"``
+        (a full recount) the counted table is read in storage order (``NOT INDEXED``):
+        a walk along one of its indexes would fetch every row out of order."""
         if self.span is Span.STATE:
             return self.template.format(
                 where=where, t="b.at", month="b.month", source="temp.kpi_bounds b JOIN"
             )
-        return self.template.format(where=f"{self.at} IS NOT NULL AND ({where})")
+        return self.template.format(
+            where=f"{self.at} IS NOT NULL AND ({where})",
+            scan="NOT INDEXED" if where == "1" else "",
+        )
 
 
 def code_column(code: str) -> str:
@@ -122,7 +128,7 @@ COMPLETED = Family(
       CASE WHEN o.return_count > 0 THEN 1 ELSE 0 END AS n_k05, 1 AS d_k05,
       coalesce(o.satisfaction, 0) AS n_k12,
       CASE WHEN o.satisfaction IS NULL THEN 0 ELSE 1 END AS d_k12
-    FROM work_orders o CROSS JOIN customers c ON c.id = o.customer_id
+    FROM work_orders o {{scan}} CROSS JOIN customers c ON c.id = o.customer_id
     WHERE {{where}} AND o.deleted_at IS NULL
     """,
     Span.INSTANT,
@@ -145,7 +151,7 @@ CONFIRMATIONS = Family(
              AND (cf.working = 1 OR {_MS_IN_DAY.format(t="o.confirmed_at")} = 0) THEN 1
         ELSE 0 END AS n_k03b,
       1 AS d_k03b
-    FROM work_orders o CROSS JOIN customers c ON c.id = o.customer_id
+    FROM work_orders o {{scan}} CROSS JOIN customers c ON c.id = o.customer_id
       LEFT JOIN temp.kpi_calendar rq ON rq.day = date(o.confirm_requested_at, :offset)
       LEFT JOIN temp.kpi_calendar cf ON cf.day = date(o.confirmed_at, :offset)
     WHERE {{where}} AND o.confirm_requested_at IS NOT NULL AND o.deleted_at IS NULL
@@ -161,7 +167,7 @@ FAULTS = Family(
     f"""
     SELECT o.id AS id, o.restored_at AS at, {_ORDER_KEYS},
       {ms_between("o.restored_at", "o.reported_at")} AS n_k10, 1 AS d_k10
-    FROM work_orders o CROSS JOIN customers c ON c.id = o.customer_id
+    FROM work_orders o {{scan}} CROSS JOIN customers c ON c.id = o.customer_id
     WHERE {{where}} AND o.kind = 'fault' AND o.reported_at IS NOT NULL
       AND o.deleted_at IS NULL
     """,
@@ -179,7 +185,7 @@ STEPS = Family(
       NULL AS bucket,
       CASE WHEN s.return_count = 0 THEN 1 ELSE 0 END AS n_k06, 1 AS d_k06,
       0 AS n_k07, 1 AS d_k07
-    FROM work_order_steps s CROSS JOIN work_orders o ON o.id = s.order_id
+    FROM work_order_steps s {scan} CROSS JOIN work_orders o ON o.id = s.order_id
       CROSS JOIN customers c ON c.id = o.customer_id
     WHERE {where} AND s.deleted_at IS NULL AND o.deleted_at IS NULL
     """,
@@ -195,7 +201,7 @@ EXECUTION_ERRORS = Family(
     SELECT r.id AS id, r.raised_at AS at, o.branch_id AS branch, c.industry_group_id AS grp,
       o.owner_id AS am, o.product_id AS product, s.workstation_id AS ws, NULL AS scope,
       NULL AS bucket, 1 AS n_k07, 0 AS d_k07
-    FROM return_orders r CROSS JOIN work_orders o ON o.id = r.order_id
+    FROM return_orders r {scan} CROSS JOIN work_orders o ON o.id = r.order_id
       CROSS JOIN customers c ON c.id = o.customer_id
       LEFT JOIN work_order_steps s ON s.id = r.step_id
     WHERE {where} AND r.reason = 'execution_error' AND r.deleted_at IS NULL
@@ -211,7 +217,7 @@ COMPLAINTS_RECEIVED = Family(
     ("K08",),
     f"""
     SELECT k.id AS id, k.received_at AS at, {_ACCOUNT_KEYS}, 1 AS n_k08, 0 AS d_k08
-    FROM complaints k CROSS JOIN customers c ON c.id = k.customer_id
+    FROM complaints k {{scan}} CROSS JOIN customers c ON c.id = k.customer_id
     WHERE {{where}} AND k.deleted_at IS NULL
     """,
     Span.INSTANT,
@@ -225,7 +231,7 @@ COMPLAINTS_CLOSED = Family(
     f"""
     SELECT k.id AS id, k.closed_at AS at, {_ACCOUNT_KEYS},
       CASE WHEN k.followed_up_at IS NOT NULL THEN 1 ELSE 0 END AS n_k09, 1 AS d_k09
-    FROM complaints k CROSS JOIN customers c ON c.id = k.customer_id
+    FROM complaints k {{scan}} CROSS JOIN customers c ON c.id = k.customer_id
     WHERE {{where}} AND k.deleted_at IS NULL
     """,
     Span.INSTANT,
@@ -271,7 +277,7 @@ ACCOUNTS_LEFT = Family(
     ("K11",),
     f"""
     SELECT c.id AS id, c.left_at AS at, {_ACCOUNT_KEYS}, 1 AS n_k11, 0 AS d_k11
-    FROM customers c
+    FROM customers c {{scan}}
     WHERE {{where}} AND c.deleted_at IS NULL
     """,
     Span.INSTANT,
@@ -286,7 +292,7 @@ FORECAST_ACTUALS = Family(
     SELECT o.id AS id, o.issued_at AS at, o.branch_id AS branch, c.industry_group_id AS grp,
       o.owner_id AS am, o.product_id AS product, NULL AS ws, NULL AS scope,
       strftime('%Y-%m', o.issued_at, :offset) AS bucket, 1 AS n_k13, 0 AS d_k13
-    FROM work_orders o CROSS JOIN customers c ON c.id = o.customer_id
+    FROM work_orders o {scan} CROSS JOIN customers c ON c.id = o.customer_id
     WHERE {where} AND o.kind = 'demand' AND o.deleted_at IS NULL
     """,
     Span.INSTANT,
@@ -301,7 +307,7 @@ FORECAST_PLANS = Family(
     SELECT f.id AS id, f.month AS at, f.branch_id AS branch, f.industry_group_id AS grp,
       f.owner_id AS am, f.product_id AS product, NULL AS ws, NULL AS scope,
       strftime('%Y-%m', f.month) AS bucket, 0 AS n_k13, f.quantity AS d_k13
-    FROM demand_forecasts f
+    FROM demand_forecasts f {scan}
     WHERE {where} AND f.period = 'monthly' AND f.deleted_at IS NULL
     """,
     Span.MONTH,
@@ -316,7 +322,7 @@ REVENUE_LINES = Family(
     SELECT r.id AS id, r.month AS at, c.branch_id AS branch, c.industry_group_id AS grp,
       c.owner_id AS am, r.product_id AS product, NULL AS ws, NULL AS scope, NULL AS bucket,
       r.amount AS n_rev, 0 AS d_rev
-    FROM revenue_months r CROSS JOIN customers c ON c.id = r.customer_id
+    FROM revenue_months r {scan} CROSS JOIN customers c ON c.id = r.customer_id
     WHERE {where} AND r.deleted_at IS NULL
     """,
     Span.MONTH,
@@ -358,7 +364,7 @@ TARGETS = Family(
       CASE WHEN t.scope = 'am' THEN t.scope_id END AS am,
       NULL AS product, NULL AS ws, t.scope AS scope, NULL AS bucket,
       0 AS n_k14, coalesce(t.amount, 0) AS d_k14
-    FROM targets t LEFT JOIN staff s ON t.scope = 'am' AND s.id = t.scope_id
+    FROM targets t {scan} LEFT JOIN staff s ON t.scope = 'am' AND s.id = t.scope_id
     WHERE {where} AND t.metric = 'revenue' AND t.deleted_at IS NULL
     """,
     Span.MONTH,
