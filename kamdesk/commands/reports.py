@@ -53,13 +53,15 @@ def _cmd_kpi(args: argparse.Namespace) -> int:
     from kamdesk.reports.kpi_pdf import render_kpi_pdf
     from kamdesk.reports.kpi_xlsx import render_kpi_xlsx
     from kamdesk.services.kpi import KpiService
+    from kamdesk.services.shell import ShellService
 
     period = parse_period(args.period)
     dimensions = _dimensions(args.by)
     formats = _formats(args.format)
     engine = open_engine(args)
     try:
-        ctx = KpiService(engine).report_context(period, dimensions, with_data="xlsx" in formats)
+        kpi = KpiService(engine)
+        ctx = kpi.report_context(period, dimensions, with_data="xlsx" in formats)
         out: Path = args.out
         out.mkdir(parents=True, exist_ok=True)
         for fmt in formats:
@@ -68,6 +70,7 @@ def _cmd_kpi(args: argparse.Namespace) -> int:
                 render_kpi_pdf(ctx, path)
             else:
                 render_kpi_xlsx(ctx, path)
+            kpi.record_export(ShellService(engine).current_actor(), period, fmt, path)
             print(path)
     finally:
         engine.dispose()

@@ -13,13 +13,17 @@
    checked before commit); if anything fails the transaction rolls back, the backup
    is written back over the file, and the error names the backup. The revision is
    stamped in the same transaction as the schema change, so a failed migration is
-   never stamped. A new, empty database is simply upgraded to head.
+   never stamped. A new, empty database is simply upgraded to head. An upgrade
+   leaves a note (:data:`MIGRATION_NOTE_SETTING`: from, to, backup) in ``settings``
+   in the same transaction; the audit trail turns it into its ``migration`` entry at
+   the next logged write (this layer has no audit key).
 
 Migration backups rotate: the newest :data:`KEEP_MIGRATION_BACKUPS` are kept.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,6 +56,8 @@ below ``migrations`` in the layering and never imports it."""
 
 KEEP_MIGRATION_BACKUPS = 10
 VERSION_TABLE = "alembic_version"
+MIGRATION_NOTE_SETTING = "audit.pending_migration"
+"""``settings`` key of the migration the audit log has not recorded yet."""
 
 define(
     {
@@ -131,8 +137,12 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
             conn.invalidate()
 
 
-def upgrade_to_head(engine: Engine, config: Config) -> None:
-    """Run ``alembic upgrade head`` in one transaction; raises on any failure."""
+def upgrade_to_head(engine: Engine, config: Config, note: dict[str, str] | None = None) -> None:
+    """Run ``alembic upgrade head`` in one transaction; raises on any failure.
+
+    ``note`` (JSON-safe) is stored under :data:`MIGRATION_NOTE_SETTING` in the same
+    transaction, so it exists exactly when the upgrade committed.
+    """
     script = ScriptDirectory.from_config(config)
     with migration_connection(engine) as conn:
         config.attributes["connection"] = conn
@@ -143,6 +153,11 @@ def upgrade_to_head(engine: Engine, config: Config) -> None:
         reached = current_revisions(conn)
         if reached != set(script.get_heads()):
             raise RuntimeError(f"upgrade stopped at {sorted(reached)}")
+        if note is not None:
+            conn.exec_driver_sql(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                (MIGRATION_NOTE_SETTING, json.dumps({**note, "to": "+".join(sorted(reached))})),
+            )
 
 
 def open_database(path: Path, *, backup_dir: Path | None = None) -> Engine:
@@ -203,7 +218,7 @@ def _migrate(engine: Engine, config: Config, path: Path, backups: Path) -> None:
     log.info("backed up %s to %s before migrating from %s", path, backup, from_rev)
     rotate_backups(backups, f"{path.stem}.pre-migration.*.sqlite", KEEP_MIGRATION_BACKUPS)
     try:
-        upgrade_to_head(engine, config)
+        upgrade_to_head(engine, config, {"from": from_rev, "backup": backup.name})
     except Exception as exc:
         log.exception("migration of %s from %s failed; restoring %s", path, from_rev, backup)
         engine.dispose()

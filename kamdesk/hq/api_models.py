@@ -134,3 +134,29 @@ class PullOut(BaseModel):
 class BlobOut(BaseModel):
     sha256: str
     size: int
+
+
+Mac = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class AuditHeadIn(BaseModel):
+    model_config = _STRICT
+
+    seq: Annotated[int, Field(ge=0)]
+    mac: Mac
+    anchor_seq: Annotated[int, Field(ge=0)]
+    anchor_mac: Mac | None
+
+
+class AuditAlarmOut(BaseModel):
+    status: str
+    reported_at: str
+    seq: int
+    known_seq: int
+
+
+class AuditHeadOut(BaseModel):
+    status: str
+    seq: int
+    known_seq: int | None
+    alarm: AuditAlarmOut | None

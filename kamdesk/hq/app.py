@@ -4,8 +4,8 @@ Endpoints (all under ``/v1``; OpenAPI at ``/openapi.json``):
 - ``GET /v1/health`` — no version header or token needed (for load balancers);
 - ``POST /v1/register`` — one-time code → device token bound to the code's branch;
 - ``GET /v1/whoami`` — the device and branch behind the bearer token;
-- ``POST /v1/push``, ``GET /v1/pull``, ``PUT|GET /v1/blobs/{sha256}`` — sync
-  (:mod:`kamdesk.hq.sync_api`).
+- ``POST /v1/push``, ``GET /v1/pull``, ``PUT|GET /v1/blobs/{sha256}``,
+  ``POST /v1/audit-head`` — sync (:mod:`kamdesk.hq.sync_api`).
 
 Every other request names its protocol in ``X-Kamdesk-Protocol`` (checked before the
 token and before the body). The app is stateless: run replicas over one database.

@@ -6,6 +6,7 @@
     kamdesk-hq device code BRANCH_CODE [--days 7]
     kamdesk-hq device list [--branch CODE]
     kamdesk-hq device revoke ID
+    kamdesk-hq device accept-audit ID
     kamdesk-hq publish FILE.json|FILE.xlsx [--branch CODE ...]
     kamdesk-hq report sync-health [--branch CODE]
 
@@ -28,10 +29,18 @@ from pathlib import Path
 from kamdesk.domain.clock import local
 from kamdesk.errors import KamdeskError, define
 from kamdesk.hq import admin
+from kamdesk.hq.audit_heads import AuditState
 from kamdesk.hq.database import DEFAULT_DB_URL, admin_engine, database_url, display_url, migrate
 from kamdesk.i18n import LANGUAGES, N_, current_language, set_language, tr
+from kamdesk.sync.messages import AUDIT_FORKED, AUDIT_REWOUND
 
 define({"hq.needs_extra": N_("kamdesk-hq needs {module}; install it: pip install 'kamdesk[hq]'")})
+
+ALARM_WORDS = {
+    AUDIT_REWOUND: N_("WENT BACKWARDS"),
+    AUDIT_FORKED: N_("FORKED"),
+}
+"""How the health report names an open audit alarm."""
 
 
 def _when(instant: datetime | None) -> str:
@@ -146,6 +155,40 @@ def _cmd_device_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_device_accept_audit(args: argparse.Namespace) -> int:
+    from kamdesk.hq.audit_heads import accept_alarms
+
+    accepted = accept_alarms(args.engine, args.device_id)
+    if accepted:
+        print(
+            tr(
+                "Accepted {n} audit warnings of device {id}; its audit log is judged "
+                "from its present head on.",
+                n=accepted,
+                id=args.device_id,
+            )
+        )
+    else:
+        print(tr("Device {id} has no open audit warning.", id=args.device_id))
+    return 0
+
+
+def _audit_text(state: AuditState) -> str:
+    """The health report's audit cell: the open alarm first, else the last head."""
+    if state.alarm is not None:
+        words = ALARM_WORDS.get(state.alarm, state.alarm)
+        return tr(
+            "{problem} {when} (entry {seq}, HQ had {known})",
+            problem=tr(words),
+            when=_when(state.alarm_at),
+            seq=state.alarm_seq,
+            known=state.alarm_known_seq,
+        )
+    if state.seq is None:
+        return tr("not reported")
+    return tr("ok, entry {seq}", seq=state.seq)
+
+
 def _cmd_publish(args: argparse.Namespace) -> int:
     from kamdesk.hq.reference_file import publish_file
 
@@ -168,7 +211,7 @@ def _cmd_sync_health(args: argparse.Namespace) -> int:
         return 0
     header = [
         tr("Branch code"), tr("Device name"), tr("Last seen"), tr("Backlog"), tr("Batches"),
-        tr("Conflicts"), tr("Refused"), tr("Schema"), tr("Device ID"),
+        tr("Conflicts"), tr("Refused"), tr("Schema"), tr("Audit log"), tr("Device ID"),
     ]  # fmt: skip
     rows = [
         [
@@ -180,6 +223,7 @@ def _cmd_sync_health(args: argparse.Namespace) -> int:
             str(d.conflicts),
             str(d.rejections),
             "" if d.schema_version is None else str(d.schema_version),
+            _audit_text(d.audit),
             d.device_id,
         ]
         for d in devices
@@ -247,6 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("device_id", help=tr("device ID as shown by device list"))
     _add_db(revoke)
     revoke.set_defaults(func=_cmd_device_revoke)
+    accept = device.add_parser(
+        "accept-audit",
+        help=tr("close a device's audit warnings after looking into them"),
+    )
+    accept.add_argument("device_id", help=tr("device ID as shown by device list"))
+    _add_db(accept)
+    accept.set_defaults(func=_cmd_device_accept_audit)
 
     publish = sub.add_parser("publish", help=tr("publish reference data to branches"))
     publish.add_argument(
@@ -262,7 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     health = report.add_parser(
-        "sync-health", help=tr("each device: last seen, backlog, conflicts, schema")
+        "sync-health",
+        help=tr("each device: last seen, backlog, conflicts, schema, audit log"),
     )
     health.add_argument("--branch", help=tr("only this branch"))
     _add_db(health)

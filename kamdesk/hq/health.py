@@ -16,6 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kamdesk.hq.audit_heads import AuditState, audit_state
 from kamdesk.hq.models import Branch, Device, SyncBranchState, SyncPushBatch
 from kamdesk.sync.messages import REJECTED
 
@@ -33,6 +34,7 @@ class DeviceHealth:
     rejections: int
     schema_version: int | None
     last_push_at: datetime | None
+    audit: AuditState
 
 
 def sync_health(engine: sa.Engine, branch_code: str | None = None) -> list[DeviceHealth]:
@@ -71,6 +73,7 @@ def sync_health(engine: sa.Engine, branch_code: str | None = None) -> list[Devic
                     rejections=rejections,
                     schema_version=device.schema_version,
                     last_push_at=last_push,
+                    audit=audit_state(session, device.id),
                 )
             )
         return found

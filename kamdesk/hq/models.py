@@ -195,6 +195,42 @@ class SyncBlob(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+AUDIT_PROBLEM_SQL = text("verdict IN ('rewound', 'forked')")
+
+
+class AuditHead(Base):
+    """A desktop's audit chain head as reported in a sync round, and HQ's verdict.
+
+    One row per report that changed something (a new head, or a verdict other than
+    ``ok``); ``report_no`` counts a device's rows from 1. ``known_seq``/``known_mac``
+    are the head HQ held before. A ``rewound`` or ``forked`` row is the device's alarm
+    until an HQ admin accepts it (``accepted_at``).
+    """
+
+    __tablename__ = "audit_heads"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    report_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_id: Mapped[str] = mapped_column(ForeignKey("branches.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    mac: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(16))
+    known_seq: Mapped[int | None] = mapped_column(BigInteger)
+    known_mac: Mapped[str | None] = mapped_column(String(64))
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index(
+            "ix_audit_heads_problem",
+            "device_id",
+            "report_no",
+            postgresql_where=AUDIT_PROBLEM_SQL,
+            sqlite_where=AUDIT_PROBLEM_SQL,
+        ),
+    )
+
+
 BRANCH_SCOPED_TABLES = (
     "branches",
     "devices",
@@ -203,5 +239,6 @@ BRANCH_SCOPED_TABLES = (
     "sync_branch_state",
     "sync_push_batches",
     "sync_blobs",
+    "audit_heads",
 )
 """Tables guarded by row-level security on PostgreSQL (``branches`` by its own id)."""

@@ -1,5 +1,5 @@
-"""The sync endpoints of the HQ API: push, pull and blobs (see SYNC.md and
-:mod:`kamdesk.sync.messages`).
+"""The sync endpoints of the HQ API: push, pull, blobs and the audit head (see SYNC.md
+and :mod:`kamdesk.sync.messages`).
 
 Every endpoint acts for the device behind the bearer token; the branch scope comes
 from that token alone and every transaction is scoped to it (row-level security on
@@ -19,13 +19,22 @@ from starlette.concurrency import run_in_threadpool
 
 from kamdesk.errors import KamdeskError
 from kamdesk.hq import rowstore
-from kamdesk.hq.api_models import BlobOut, ErrorOut, PullOut, PushIn, PushOut
+from kamdesk.hq.api_models import (
+    AuditHeadIn,
+    AuditHeadOut,
+    BlobOut,
+    ErrorOut,
+    PullOut,
+    PushIn,
+    PushOut,
+)
 from kamdesk.hq.app_deps import CurrentDevice, engine_of
+from kamdesk.hq.audit_heads import record_head
 from kamdesk.hq.database import scope_to_branch
 from kamdesk.hq.devices import DeviceIdentity
 from kamdesk.hq.models import Device, SyncBlob
 from kamdesk.hq.push import push_batch
-from kamdesk.sync.messages import MAX_PULL_LIMIT, PushOp, PushRequest
+from kamdesk.sync.messages import MAX_PULL_LIMIT, AuditHeadReport, PushOp, PushRequest
 from kamdesk.sync.protocol import API_PREFIX
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -73,6 +82,11 @@ def _pull(
         "more": more,
         "head": top,
     }
+
+
+def _audit_head(request: Request, body: AuditHeadIn, device: CurrentDevice) -> dict[str, Any]:
+    report = AuditHeadReport(body.seq, body.mac, body.anchor_seq, body.anchor_mac)
+    return record_head(engine_of(request), device, report)
 
 
 def _checked_name(sha256: str) -> str:
@@ -129,6 +143,14 @@ def add_sync_routes(app: FastAPI) -> None:
         response_model=PullOut,
         responses=_COMMON,
         summary="The branch's changes after a cursor, in commit order",
+    )
+    app.add_api_route(
+        f"{API_PREFIX}/audit-head",
+        _audit_head,
+        methods=["POST"],
+        response_model=AuditHeadOut,
+        responses={**_COMMON, 409: {"model": ErrorOut}},
+        summary="Record the device's audit chain head; say if it went backwards or forked",
     )
     app.add_api_route(
         f"{API_PREFIX}/blobs/{{sha256}}",

@@ -4,7 +4,8 @@
 draws the furniture on every page with the page count known (第 X 页 / 共 Y 页).
 Guarantees: the header names the forms whose sections appear on that page; the QR
 code (order number + full SHA-256) is drawn once as a form XObject and reused; the
-watermark is drawn over the content, translucent, on every page of a reprint.
+footer's check code has the audit log's head at print time under it on every page;
+the watermark is drawn over the content, translucent, on every page of a reprint.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Chrome:
     print_number: int
     logo_png: bytes | None
     record: bytes  # canonical JSON, embedded as a file
+    audit_head: str = ""  # short audit chain head at print time; no line when empty
 
 
 class ChromeCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
@@ -199,6 +201,10 @@ def _draw_footer(c: Canvas, chrome: Chrome, number: int, total: int) -> None:
             short_hash=chrome.sha256[:12],
         ),
     )
+    if chrome.audit_head:
+        c.drawString(
+            left, y - 3.3 * mm, tr("Audit log at print time {head}", head=chrome.audit_head)
+        )
     c.drawCentredString(PAGE_W / 2, y, tr("Page {page} of {pages}", page=number, pages=total))
     printed = tr("Printed {time}", time=chrome.printed_at_text)
     if chrome.print_number > 1:

@@ -7,7 +7,8 @@ legal content of the order as canonical JSON; :func:`content_hash` its SHA-256.
 Guarantees of the canonical form (so that paper, file and database agree):
 
 - it covers every field a signer relies on and leaves out how and when it was printed
-  (``printed_at``, ``print_number``, ``logo_png``) and every display ``*_label``: the
+  (``printed_at``, ``print_number``, ``logo_png``, ``audit_head``) and every display
+  ``*_label``: the
   hash holds stable codes, so a Chinese and an English print of one order match;
 - instants are written in UTC to the second, text is NFC with ``\\n`` line ends,
   decimals without trailing zeros, signature images by their SHA-256;
@@ -157,6 +158,10 @@ class WorkOrderContext:
     kind_label: str = ""
     importance_label: str = ""
     logo_png: bytes | None = field(default=None, repr=False)
+    audit_head: str = ""
+    """The branch audit log's head when printed, short form (``#<entry> <MAC start>``):
+    a later, shorter or different log than the paper shows betrays a cut-off tail or an
+    old backup put back. A print detail, not content: the hash does not cover it."""
 
     def __post_init__(self) -> None:
         for name in ("steps", "returns", "timeline", "signatures", "attachments"):

@@ -99,6 +99,7 @@ def render_workorder_pdf(ctx: WorkOrderContext, out: Path | BinaryIO) -> None:
         print_number=ctx.print_number,
         logo_png=ctx.logo_png,
         record=record,
+        audit_head=ctx.audit_head,
     )
     story = build_story(ctx, Styles.create(font), width)
     with _binary_streams():

@@ -15,6 +15,11 @@ Guarantees:
   file to the current schema through the normal start-up path, and records a
   ``restore`` event in it. Backups and restores are audit events.
 
+Backups on demand and restores are the branch admin's: given an actor of another
+role they are refused (``backups.not_allowed``); without one (the command line, the
+start-up migration) they run as the system. The daily backup is a duty of every
+signed-in session and takes no such check.
+
 Hazard: a restore must run with no engine of this process open on the database;
 :meth:`BackupService.restore` disposes its own engine, and callers must drop every
 other one and reopen the database afterwards.
@@ -38,10 +43,13 @@ from kamdesk.db.backup import (
 from kamdesk.db.location import backup_dir_for
 from kamdesk.db.startup import open_database
 from kamdesk.domain.clock import local, utcnow
+from kamdesk.domain.progress import Progress, no_progress
+from kamdesk.domain.workorders.vocabulary import Role
 from kamdesk.errors import KamdeskError, define
-from kamdesk.i18n import N_
+from kamdesk.i18n import N_, tr
 from kamdesk.services.actor import Actor
 from kamdesk.services.audit import record
+from kamdesk.services.restore_preview import RestorePreview, restore_preview
 from kamdesk.services.uow import write_session
 from kamdesk.sync.capture import forget_clock
 
@@ -54,8 +62,19 @@ define(
     {
         "backups.no_file": N_("There is no backup file {path}."),
         "backups.in_memory": N_("An in-memory database cannot be backed up."),
+        "backups.not_allowed": N_(
+            "Only the branch admin may back up or restore the database on demand."
+        ),
     }
 )
+
+BACKUP_ROLES = frozenset({Role.ADMIN.value})
+"""Roles that back up on demand and restore (see the module docstring)."""
+
+
+def _check_role(actor: Actor | None) -> None:
+    if actor is not None and (not actor.branch_id or actor.role not in BACKUP_ROLES):
+        raise KamdeskError("backups.not_allowed")
 
 
 @dataclass(frozen=True)
@@ -124,8 +143,10 @@ class BackupService:
     def back_up_now(self, actor: Actor | None = None) -> BackupInfo:
         """A manual backup, checked, recorded in the audit log.
 
-        Raises ``KamdeskError("db.backup_failed")``.
+        Raises ``KamdeskError("db.backup_failed")``, or ``backups.not_allowed`` for an
+        actor who is not the branch admin.
         """
+        _check_role(actor)
         return self._take("manual", actor)
 
     def daily_if_due(
@@ -139,11 +160,20 @@ class BackupService:
         rotate_backups(self.backup_dir, f"{self.database.stem}.daily.*.sqlite", self.keep_daily)
         return info
 
-    def restore(self, backup: Path, actor: Actor | None = None) -> RestoreResult:
-        """Dispose this service's engine and restore ``backup`` (see :func:`restore_database`)."""
+    def restore(
+        self, backup: Path, actor: Actor | None = None, *, progress: Progress | None = None
+    ) -> RestoreResult:
+        """Dispose this service's engine and restore ``backup`` (see :func:`restore_database`);
+        only the branch admin may (``backups.not_allowed``)."""
+        _check_role(actor)
         self._engine.dispose()
         forget_clock(self._engine)
-        return restore_database(self.database, backup, actor)
+        return restore_database(self.database, backup, actor, progress=progress)
+
+    def check_for_restore(self, backup: Path) -> RestorePreview:
+        """Check ``backup`` fully and say what restoring it would lose (nothing changes);
+        see :func:`kamdesk.services.restore_preview.restore_preview`."""
+        return restore_preview(self._engine, backup)
 
     def _take(self, kind: str, actor: Actor | None) -> BackupInfo:
         dest = self.backup_dir / f"{self.database.stem}.{kind}.{utc_stamp()}.sqlite"
@@ -158,21 +188,33 @@ def _day(info: BackupInfo) -> date:
     return local(info.taken_at).date()
 
 
-def restore_database(database: Path, backup: Path, actor: Actor | None = None) -> RestoreResult:
+def restore_database(
+    database: Path,
+    backup: Path,
+    actor: Actor | None = None,
+    *,
+    progress: Progress | None = None,
+) -> RestoreResult:
     """Replace ``database`` with ``backup`` after a full integrity check.
 
     The replaced file is kept beside it; the restored file is migrated to the current
     schema (with its own pre-migration backup) and gets a ``restore`` audit entry.
+    ``progress`` hears of the four steps (check, copy, open, record).
     Raises ``KamdeskError``: ``backups.no_file``, ``db.backup_unusable`` (nothing
     touched), ``db.restore_not_done`` (the old file put back), or the start-up errors.
     """
+    step = progress or no_progress
     if not backup.is_file():
         raise KamdeskError("backups.no_file", path=str(backup))
+    step(0, 4, tr("Checking the backup {name}…", name=backup.name))
     problem = check_problems(backup, thorough=True)
     if problem is not None:
         raise KamdeskError("db.backup_unusable", backup=str(backup), error=problem)
+    step(1, 4, tr("Putting the backup in place…"))
     replaced = restore_backup(backup, database)
+    step(2, 4, tr("Opening the restored database…"))
     engine = open_database(database)
+    step(3, 4, tr("Recording the restore in the audit log…"))
     try:
         with write_session(engine, actor=actor) as s:
             record(
@@ -185,4 +227,5 @@ def restore_database(database: Path, backup: Path, actor: Actor | None = None) -
             )
     finally:
         engine.dispose()
+    step(4, 4, tr("Restored {name}.", name=backup.name))
     return RestoreResult(backup, replaced)

@@ -9,6 +9,10 @@ Conflicts and refusals name their record by a readable column (order number, nam
 number, title) when the table has one; "who" of a conflict value is the device that
 made it (:attr:`ConflictView.kept_here` says whether that is this computer) and
 "when" is the wall time of its clock stamp.
+
+Given an actor, the conflict list and resolving hold only the conflicts on records
+that person may read (:mod:`kamdesk.services.scope`), and key persons' contact
+values read as :mod:`kamdesk.services.personal_data` says, like every list.
 """
 
 from __future__ import annotations
@@ -18,19 +22,30 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Column, Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
-from kamdesk.db.models import Base, OutboxEntry, SyncConflict, SyncLogEntry, SyncRejection
+from kamdesk.db.models import (
+    Base,
+    KeyPerson,
+    OutboxEntry,
+    SyncConflict,
+    SyncLogEntry,
+    SyncRejection,
+)
 from kamdesk.domain.clock import utcnow
 from kamdesk.domain.hlc import Stamp
 from kamdesk.domain.progress import CancelCheck, Progress
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_
 from kamdesk.services.actor import Actor
+from kamdesk.services.audit.sync_trail import ChainTrail
+from kamdesk.services.personal_data import masked, may_read_contacts
+from kamdesk.services.scope import SCOPED_MODELS
 from kamdesk.services.uow import read_session, write_session
 from kamdesk.sync import state
 from kamdesk.sync.capture import DEVICE_ID_KEY
 from kamdesk.sync.engine import ClientFactory, SyncEngine, SyncReport
+from kamdesk.sync.messages import AuditAlarm
 from kamdesk.sync.rows import from_json, table_of
 
 define(
@@ -64,6 +79,9 @@ class SyncStatus:
     open_conflicts: int
     unseen_rejections: int
     hq_device_id: str | None = None
+    audit_alarm: AuditAlarm | None = None
+    """HQ found this computer's audit log rewound or forked and nobody at HQ has
+    accepted that yet (as of the last sync)."""
 
 
 @dataclass(frozen=True)
@@ -116,8 +134,11 @@ class RejectionView:
 class SyncService:
     def __init__(self, engine: Engine, client_factory: ClientFactory | None = None) -> None:
         self.engine = engine
+        trail = ChainTrail()
         self._sync = (
-            SyncEngine(engine) if client_factory is None else SyncEngine(engine, client_factory)
+            SyncEngine(engine, trail=trail)
+            if client_factory is None
+            else SyncEngine(engine, client_factory, trail=trail)
         )
 
     def register(
@@ -146,6 +167,7 @@ class SyncService:
                 branch_name=state.read(s, state.BRANCH_NAME),
                 last_success=state.read(s, state.LAST_SUCCESS),
                 hq_device_id=state.read(s, state.HQ_DEVICE_ID),
+                audit_alarm=_alarm(state.read(s, state.AUDIT_ALARM)),
                 pending=int(s.scalar(select(func.count()).select_from(OutboxEntry)) or 0),
                 open_conflicts=int(
                     s.scalar(
@@ -165,20 +187,31 @@ class SyncService:
                 ),
             )
 
-    def conflicts(self, include_resolved: bool = False) -> list[ConflictView]:
-        with read_session(self.engine) as s:
+    def conflicts(
+        self, include_resolved: bool = False, actor: Actor | None = None
+    ) -> list[ConflictView]:
+        """The conflicts (open ones unless ``include_resolved``) on records ``actor``
+        may read; key persons' contacts masked unless they may read them."""
+        contacts = may_read_contacts(actor)
+        with read_session(self.engine, actor=actor) as s:
             query = select(SyncConflict).order_by(SyncConflict.id)
             if not include_resolved:
                 query = query.where(SyncConflict.resolved_at.is_(None))
             here = state.read(s, DEVICE_ID_KEY)
+
+            def shown(c: SyncConflict, value: Any) -> Any:
+                if contacts or c.table_name != KeyPerson.__tablename__:
+                    return value
+                return masked(c.field, value)
+
             return [
                 ConflictView(
                     id=c.id,
                     table=c.table_name,
                     row_id=c.row_id,
                     field=c.field,
-                    kept_value=c.kept_value,
-                    lost_value=c.lost_value,
+                    kept_value=shown(c, c.kept_value),
+                    lost_value=shown(c, c.lost_value),
                     kept_by=c.kept_by,
                     lost_by=c.lost_by,
                     detected_at=c.detected_at,
@@ -191,6 +224,7 @@ class SyncService:
                     lost_here=here is not None and c.lost_by == here,
                 )
                 for c in s.scalars(query)
+                if actor is None or _readable(s, c.table_name, c.row_id)
             ]
 
     def history(self, limit: int = 100) -> list[SyncRound]:
@@ -241,7 +275,11 @@ class SyncService:
         """Close conflict ``conflict_id`` keeping one value (``lost`` writes it back)."""
         with write_session(self.engine, actor=actor) as s:
             conflict = s.get(SyncConflict, conflict_id)
-            if conflict is None or conflict.resolved_at is not None:
+            if (
+                conflict is None
+                or conflict.resolved_at is not None
+                or not _readable(s, conflict.table_name, conflict.row_id)
+            ):
                 raise KamdeskError("sync.conflict_not_found", id=conflict_id)
             if keep == "lost":
                 self._write_back(s, conflict)
@@ -251,14 +289,7 @@ class SyncService:
 
     @staticmethod
     def _write_back(s: Any, conflict: SyncConflict) -> None:
-        mapper = next(
-            (
-                m
-                for m in Base.registry.mappers
-                if getattr(m.local_table, "name", None) == conflict.table_name
-            ),
-            None,
-        )
+        mapper = _mapper(conflict.table_name)
         row = None if mapper is None else s.get(mapper.class_, conflict.row_id)
         if mapper is None or row is None:
             raise KamdeskError("sync.conflict_row_gone", id=conflict.id)
@@ -270,6 +301,22 @@ class SyncService:
         raise KamdeskError("sync.conflict_row_gone", id=conflict.id)
 
 
+def _mapper(table_name: str) -> Mapper[Any] | None:
+    return next(
+        (m for m in Base.registry.mappers if getattr(m.local_table, "name", None) == table_name),
+        None,
+    )
+
+
+def _readable(s: Session, table_name: str, row_id: str) -> bool:
+    """Whether the session's reader may read the record (records of tables without
+    record rules are readable by everyone)."""
+    mapper = _mapper(table_name)
+    if mapper is None or mapper.class_ not in SCOPED_MODELS:
+        return True
+    return s.get(mapper.class_, row_id) is not None
+
+
 def _record_label(s: Session, table_name: str, row_id: str) -> str:
     """The record's order number, name, number or title; ``""`` when it has none here."""
     table = table_of(table_name)
@@ -278,6 +325,16 @@ def _record_label(s: Session, table_name: str, row_id: str) -> str:
         return ""
     value = s.scalar(select(column).where(table.c.id == row_id))
     return "" if value is None else str(value)
+
+
+def _alarm(stored: Any) -> AuditAlarm | None:
+    """The stored alarm; None when there is none or it cannot be read (older format)."""
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return AuditAlarm.from_wire(stored)
+    except KamdeskError:
+        return None
 
 
 def _stamp_time(hlc: str | None) -> datetime | None:

@@ -20,7 +20,13 @@ import httpx
 import kamdesk
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_
-from kamdesk.sync.messages import PullResponse, PushRequest, PushResponse
+from kamdesk.sync.messages import (
+    AuditHeadAnswer,
+    AuditHeadReport,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
 from kamdesk.sync.protocol import (
     API_PREFIX,
     HEADER_CLIENT,
@@ -136,6 +142,9 @@ class HqClient:
     def pull(self, cursor: int, limit: int) -> PullResponse:
         data = self._json("GET", "/pull", params={"cursor": cursor, "limit": limit})
         return PullResponse.from_wire(data)
+
+    def report_audit_head(self, report: AuditHeadReport) -> AuditHeadAnswer:
+        return AuditHeadAnswer.from_wire(self._json("POST", "/audit-head", json=report.to_wire()))
 
     def put_blob(self, sha256: str, data: bytes) -> None:
         self._send(

@@ -2,9 +2,10 @@
 
 One round (:meth:`SyncEngine.sync_once`): snapshot never-captured rows once, push
 frozen batches until the outbox is empty (each acknowledgement stored in one
-transaction), then pull pages until HQ has nothing newer (each page and its cursor
-in one transaction). The round stops between units when cancelled; whatever was
-done stays done and the next round continues from there.
+transaction), report the audit chain's head (:mod:`kamdesk.sync.audit_head`), then
+pull pages until HQ has nothing newer (each page and its cursor in one transaction).
+The round stops between units when cancelled; whatever was done stays done and the
+next round continues from there.
 
 Guarantees: see :mod:`kamdesk.sync.outbox` (G1, G2, G5) and :mod:`kamdesk.sync.apply`
 (G5, G6). G7: :func:`backoff_delay` spaces retries with jitter so a timer keeps
@@ -34,9 +35,10 @@ from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.sync import outbox, state, tokens
 from kamdesk.sync.apply import apply_page
+from kamdesk.sync.audit_head import AuditTrail, report_head
 from kamdesk.sync.capture import APPLYING, device_clock
 from kamdesk.sync.client import HqClient
-from kamdesk.sync.messages import Change, PushRequest
+from kamdesk.sync.messages import AuditHeadAnswer, Change, PushRequest
 from kamdesk.sync.protocol import RegisterRequest, RegisterResponse
 
 PULL_LIMIT = 500
@@ -69,6 +71,8 @@ class SyncReport:
     outbox_left: int = 0
     cursor: int = 0
     pull_complete: bool = False
+    audit: AuditHeadAnswer | None = None
+    """HQ's verdict on the audit head reported this round (None: not reported)."""
 
     @property
     def complete(self) -> bool:
@@ -107,10 +111,13 @@ class SyncEngine:
         engine: Engine,
         client_factory: ClientFactory = _default_client,
         pull_limit: int = PULL_LIMIT,
+        trail: AuditTrail | None = None,
     ) -> None:
+        """``trail``: the audit chain whose head each round reports (None: none)."""
         self.engine = engine
         self._client_factory = client_factory
         self._pull_limit = pull_limit
+        self._trail = trail
 
     @contextmanager
     def _write(self, applying: bool = False) -> Iterator[Session]:
@@ -183,6 +190,9 @@ class SyncEngine:
         with self._write() as session:
             outbox.snapshot_existing(session)
         self._push_all(client, tally, progress, cancel)
+        if self._trail is not None:
+            check_cancel(cancel)
+            tally.audit = report_head(self.engine, client, self._trail, self._write)
         try:
             self._pull_all(client, tally, progress, cancel)
         except IntegrityError:
@@ -291,6 +301,7 @@ class SyncEngine:
             outbox_left=left,
             cursor=tally.cursor,
             pull_complete=tally.pull_complete,
+            audit=tally.audit,
         )
 
     def _log(self, started: Any, tally: _Tally, error: KamdeskError | None) -> None:
@@ -309,6 +320,8 @@ class SyncEngine:
             )
             if error is None:
                 state.write(session, state.LAST_SUCCESS, utcnow().isoformat())
+            if self._trail is not None:
+                self._trail.record_round(session, tally.facts(error))
 
 
 @dataclass
@@ -320,7 +333,20 @@ class _Tally:
     batches: int = 0
     cursor: int = 0
     pull_complete: bool = False
+    audit: AuditHeadAnswer | None = None
 
     def add(self, **counts: int) -> None:
         for name, value in counts.items():
             setattr(self, name, getattr(self, name) + value)
+
+    def facts(self, error: KamdeskError | None) -> dict[str, Any]:
+        """What the audit trail logs of the round (counts, error code, audit verdict)."""
+        return {
+            "pushed": self.pushed,
+            "rejected": self.rejected,
+            "conflicts": self.conflicts,
+            "pulled": self.pulled,
+            "batches": self.batches,
+            "error": None if error is None else error.code,
+            "audit": None if self.audit is None else self.audit.status,
+        }

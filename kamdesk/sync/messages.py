@@ -13,12 +13,20 @@ A gap in ``batch_seq`` gets 409 ``push.sequence_gap`` naming the expected number
 Pull: ``GET /v1/pull?cursor=N&limit=M`` gives the branch's changes after ``N`` in
 commit order, each the row's whole current state (a row changed twice appears once,
 at its latest position).
+
+Audit head: ``POST /v1/audit-head`` after the pushes of every round carries the
+desktop's audit chain head and its MAC at the entry HQ recorded last (the *anchor*).
+HQ keeps the history of heads per device and answers whether the chain grew from what
+it saw (``ok``), is new to it (``first``), went backwards (``rewound``: entries cut
+off or an older backup put in place) or no longer holds what it saw (``forked``). An
+anchor that is not HQ's last recorded entry gets 409 ``audit.anchor_moved`` naming
+it; the desktop then reports once more with that anchor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kamdesk.errors import KamdeskError, define
@@ -29,6 +37,12 @@ REJECTED = "rejected"
 OPS = ("upsert", "append", "delete")
 MAX_BATCH_OPS = 500
 MAX_PULL_LIMIT = 1000
+AUDIT_OK = "ok"
+AUDIT_FIRST = "first"
+AUDIT_REWOUND = "rewound"
+AUDIT_FORKED = "forked"
+AUDIT_VERDICTS = (AUDIT_OK, AUDIT_FIRST, AUDIT_REWOUND, AUDIT_FORKED)
+AUDIT_PROBLEMS = (AUDIT_REWOUND, AUDIT_FORKED)
 
 define(
     {
@@ -48,6 +62,9 @@ define(
         ),
         "sync.order_transition_rejected": N_(
             "A step of this work order was refused at HQ, so this change to it was not applied."
+        ),
+        "audit.anchor_moved": N_(
+            "HQ last recorded audit entry {expected} of this device, not entry {got}."
         ),
     }
 )
@@ -228,4 +245,73 @@ class PullResponse:
             cursor=_require(data, "cursor", int),
             more=_require(data, "more", bool),
             head=_require(data, "head", int),
+        )
+
+
+@dataclass(frozen=True)
+class AuditHeadReport:
+    """The desktop's audit chain head, and its MAC at ``anchor_seq`` (the entry HQ
+    recorded last; ``None`` when the chain has no such entry any more)."""
+
+    seq: int
+    mac: str
+    anchor_seq: int
+    anchor_mac: str | None
+
+    def to_wire(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AuditAlarm:
+    """A report HQ judged ``rewound`` or ``forked`` and nobody at HQ has accepted yet."""
+
+    status: str
+    reported_at: str
+    """ISO 8601 instant of the report."""
+    seq: int
+    known_seq: int
+    """The entry HQ had recorded before that report."""
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> AuditAlarm:
+        return cls(
+            status=_require(data, "status", str),
+            reported_at=_require(data, "reported_at", str),
+            seq=_require(data, "seq", int),
+            known_seq=_require(data, "known_seq", int),
+        )
+
+    def to_wire(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AuditHeadAnswer:
+    """HQ's verdict on one report (``status``), and the device's open alarm, if any."""
+
+    status: str
+    seq: int
+    known_seq: int | None
+    alarm: AuditAlarm | None
+
+    @property
+    def problem(self) -> bool:
+        """True when this report itself showed a chain that went backwards or forked."""
+        return self.status in AUDIT_PROBLEMS
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> AuditHeadAnswer:
+        status = _require(data, "status", str)
+        if status not in AUDIT_VERDICTS:
+            raise KamdeskError("protocol.bad_response", detail=f"unknown audit verdict {status}")
+        known = data.get("known_seq")
+        if known is not None and (not isinstance(known, int) or isinstance(known, bool)):
+            raise KamdeskError("protocol.bad_response", detail="known_seq has the wrong type")
+        alarm = data.get("alarm")
+        return cls(
+            status=status,
+            seq=_require(data, "seq", int),
+            known_seq=known,
+            alarm=AuditAlarm.from_wire(alarm) if isinstance(alarm, dict) else None,
         )

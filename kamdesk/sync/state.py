@@ -23,6 +23,10 @@ CURSOR = "sync.cursor"
 LAST_BATCH_SEQ = "sync.last_batch_seq"
 SNAPSHOT_DONE = "sync.snapshot_done"
 LAST_SUCCESS = "sync.last_success"
+AUDIT_ANCHOR = "sync.audit_anchor"
+"""The audit entry HQ recorded last for this device (a hint; HQ has the final word)."""
+AUDIT_ALARM = "sync.audit_alarm"
+"""HQ's open audit alarm for this device as last answered (wire form), or None."""
 
 
 def read(session: Session | Connection, key: str, default: Any = None) -> Any:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kamdesk.errors import KamdeskError
 from kamdesk.i18n import N_, tr
 from kamdesk.services.container import Services
 from kamdesk.services.my_day import MyDay
@@ -38,6 +39,7 @@ from kamdesk.ui.icons import nav_icon
 from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.messages import failure_text
 from kamdesk.ui.navigation import NavigationColumn
+from kamdesk.ui.pages.backups_panel import BackupsPanel
 from kamdesk.ui.pages.home import HomePage
 from kamdesk.ui.pages.settings import SettingsPage
 from kamdesk.ui.preferences import Preferences
@@ -54,6 +56,10 @@ DemoBuilder = Callable[..., str]
 """Called as ``builder(request, progress=..., cancel=...)``; returns a summary sentence."""
 
 STATUS_REFRESH_MS = 30_000
+RESTORE_LEFT_DATABASE = frozenset(
+    {"backups.no_file", "backups.not_allowed", "db.backup_unusable", "db.restore_not_done"}
+)
+"""Restore failures that leave the database in use as it was (the window goes on)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,9 @@ class MainWindow(QMainWindow):
     """Fires after the widgets were rebuilt (e.g. in a new language)."""
     customer_requested = Signal(str)
     """Fires when a page asks to open an account's file; carries the account id."""
+    reopen_requested = Signal()
+    """Fires when a restore replaced the database: the app must close this window and
+    open the database again (the window closes itself right after)."""
 
     def __init__(
         self,
@@ -107,6 +116,7 @@ class MainWindow(QMainWindow):
         self._demo_builder = demo_builder
         self._page_actions: list[QAction] = []
         self._last_counts: ShellCounts | None = None
+        self._reopening = False
         runner.set_parent_widget(self)
         runner.task_finished.connect(self._on_task_finished)
         self.customer_files = CustomerFileOpener(services, runner, self)
@@ -200,7 +210,14 @@ class MainWindow(QMainWindow):
             )
             self.settings_page.language_chosen.connect(self.switch_language)
             self.settings_page.demo_requested.connect(self.ask_for_demo)
+            self.settings_page.registration_requested.connect(self.show_registration)
+            self.settings_page.import_requested.connect(self.import_customers)
             self.settings_page.demo_button.setEnabled(self._demo_builder is not None)
+            self.backups_panel = BackupsPanel(self._services, self._runner)
+            self.backups_panel.restore_starting.connect(self._pause_for_restore)
+            self.backups_panel.restored.connect(self._database_restored)
+            self.backups_panel.restore_failed.connect(self._restore_failed)
+            self.settings_page.add_section(self.backups_panel)
             return self.settings_page
         if entry.key == "customers":
             self.customers_page = CustomersPage(self._services, self._runner)
@@ -317,8 +334,29 @@ class MainWindow(QMainWindow):
         self.status_bar.showMessage(failure_text(tr("Reading the database"), exc), 15_000)
 
     def _on_task_finished(self, handle: TaskHandle) -> None:
-        if handle.lane is Lane.WRITE:
+        if handle.lane is Lane.WRITE and not self._reopening:
             self.refresh()
+
+    # --- restore --------------------------------------------------------------------
+
+    def _pause_for_restore(self) -> None:
+        """Nothing of this window starts reading while the file is replaced."""
+        self._reopening = True
+        self._refresh_timer.stop()
+        self.sync_scheduler.stop()
+
+    def _database_restored(self, _result: object) -> None:
+        self.reopen_requested.emit()
+        QTimer.singleShot(0, self, self.close)  # after the task's own callbacks
+
+    def _restore_failed(self, error: BaseException) -> None:
+        if isinstance(error, KamdeskError) and error.code in RESTORE_LEFT_DATABASE:
+            self._reopening = False
+            self._refresh_timer.start()
+            self.sync_scheduler.start()
+            self.refresh()
+        else:  # the file may have been replaced: only a fresh start knows
+            self._database_restored(None)
 
     # --- language -------------------------------------------------------------------
 
@@ -335,6 +373,18 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.refresh_my_day()
         self.rebuilt.emit()
+
+    # --- first-run steps, later (Settings) -----------------------------------------
+
+    def show_registration(self) -> None:
+        """The sync page with its registration form open."""
+        self.show_page(PAGE_INDEX["sync"])
+        self.sync_page.registration.open_form()
+
+    def import_customers(self) -> None:
+        """The customer list's Excel import (file dialog, preview, import)."""
+        self.show_page(PAGE_INDEX["customers"])
+        self.customers_page.excel.choose_import()
 
     # --- demo data ------------------------------------------------------------------
 
@@ -397,7 +447,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         visible = [h for h in self._runner.active_tasks() if h.dialog is not None]
-        if visible:
+        if visible and not self._reopening:
             answer = QMessageBox.question(
                 self,
                 tr("Work in progress"),

@@ -7,9 +7,18 @@ from dataclasses import fields
 import pytest
 
 from kamdesk.errors import KamdeskError, message_template
-from kamdesk.hq.api_models import ErrorOut, RegisterIn, RegisterOut, WhoAmIOut
+from kamdesk.hq.api_models import (
+    AuditAlarmOut,
+    AuditHeadIn,
+    AuditHeadOut,
+    ErrorOut,
+    RegisterIn,
+    RegisterOut,
+    WhoAmIOut,
+)
 from kamdesk.hq.http_guards import STATUS
 from kamdesk.i18n import set_language
+from kamdesk.sync.messages import AuditAlarm, AuditHeadAnswer, AuditHeadReport
 from kamdesk.sync.protocol import ErrorBody, RegisterRequest, RegisterResponse, WhoAmI
 
 
@@ -24,6 +33,9 @@ def _wire_names(model: type) -> set[str]:
         (RegisterResponse, RegisterOut),
         (WhoAmI, WhoAmIOut),
         (ErrorBody, ErrorOut),
+        (AuditHeadReport, AuditHeadIn),
+        (AuditHeadAnswer, AuditHeadOut),
+        (AuditAlarm, AuditAlarmOut),
     ],
 )
 def test_field_names_match(plain: type, strict: type):

@@ -18,6 +18,11 @@ Hazards:
   race costs a retry, never a broken chain.
 - Cutting off the newest entries or restoring an old backup leaves a valid but
   shorter chain; only the head sent to HQ and printed on work orders reveals that.
+- A schema migration cannot write its own entry (the key lives above the database
+  layer), so :func:`kamdesk.db.startup.open_database` leaves a note in ``settings``
+  in the migration's transaction; the next append writes it as a ``migration`` entry
+  before its own entries and removes the note, so a migration is never left unlogged
+  once anything else is logged.
 """
 
 from __future__ import annotations
@@ -29,9 +34,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select
 
 from kamdesk.db.models import Branch, Setting
+from kamdesk.db.startup import MIGRATION_NOTE_SETTING
 from kamdesk.domain.clock import utcnow
 from kamdesk.services.audit.keys import audit_key
 
@@ -65,6 +71,11 @@ class ChainHead:
 
     seq: int
     mac: str
+
+    @property
+    def short(self) -> str:
+        """``#<seq> <first 12 hex of the MAC>``: printed on signed work orders."""
+        return f"#{self.seq} {self.mac[:12]}"
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,25 @@ def head(connection: Connection) -> ChainHead:
     return ChainHead(0, GENESIS) if row is None else ChainHead(int(row[0]), str(row[1]))
 
 
+def mac_at(connection: Connection, seq: int) -> str | None:
+    """The stored MAC of entry ``seq`` (:data:`GENESIS` for 0); None when there is none."""
+    if seq == 0:
+        return GENESIS
+    row = connection.exec_driver_sql("SELECT mac FROM audit_log WHERE seq = ?", (seq,)).first()
+    return None if row is None else str(row[0])
+
+
+def _migration_notes(connection: Connection) -> list[NewEntry]:
+    """The ``migration`` entry a start-up migration left to write (and its note removed)."""
+    note = connection.execute(
+        select(Setting.value).where(Setting.key == MIGRATION_NOTE_SETTING)
+    ).scalar_one_or_none()
+    if note is None:
+        return []
+    connection.execute(delete(Setting).where(Setting.key == MIGRATION_NOTE_SETTING))
+    return [NewEntry("migration", details=dict(note) if isinstance(note, dict) else {})]
+
+
 def chain_branch(connection: Connection, hint: str | None) -> str:
     """The key owner of this database's chain; fixed in ``settings`` on first call.
 
@@ -146,6 +176,7 @@ def append(connection: Connection, entries: Sequence[NewEntry]) -> ChainHead:
     last = head(connection)
     if not entries:
         return last
+    entries = [*_migration_notes(connection), *entries]
     branch = chain_branch(connection, next((e.branch_id for e in entries if e.branch_id), None))
     key = audit_key(branch)
     at = utcnow().strftime(_STORED_AT)

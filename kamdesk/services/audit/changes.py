@@ -9,8 +9,8 @@ row got ``deleted_at``) or ``delete``; entity = table, entity_id = row id; detai
 ``session.info["actor"]``, set by ``write_session(engine, actor=...)``.
 
 Guarantees:
-- Personal fields (:data:`PERSONAL_FIELDS`: key persons' phones, ID number and
-  birthday, staff password hashes) are listed in ``hidden`` when they change; their
+- Personal fields (:data:`PERSONAL_FIELDS`: key persons' phones, e-mail, ID number
+  and birthday, staff password hashes) are listed in ``hidden`` when they change; their
   values never reach the log.
 - Long texts and structured values (signature strokes) are recorded as
   ``sha256:<hex>`` of their canonical JSON: the log proves what they were without
@@ -35,7 +35,7 @@ from kamdesk.services.audit import chain
 from kamdesk.sync.capture import APPLYING, json_value
 
 PERSONAL_FIELDS: dict[str, frozenset[str]] = {
-    "key_persons": frozenset({"mobile", "landline", "id_number", "birthday"}),
+    "key_persons": frozenset({"mobile", "landline", "email", "id_number", "birthday"}),
     "staff": frozenset({"password_hash"}),
 }
 """Per table, the columns whose values are never written to the audit log."""

@@ -11,6 +11,7 @@ to their *current* owner AM and group (the file keeps no ownership history).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select, text
@@ -34,6 +35,8 @@ from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.reports.kpi_context import DataSheet, KpiReportContext
+from kamdesk.services.actor import Actor
+from kamdesk.services.audit.events import record
 from kamdesk.services.kpi import summary, summary_read
 from kamdesk.services.kpi.details import data_sheets
 from kamdesk.services.kpi.facts import DIMENSIONS, FAMILIES, Family, grain_sql, ids_sql
@@ -205,6 +208,17 @@ class KpiService:
         pack = self.pack(period, dimensions, with_previous=True, progress=progress, cancel=cancel)
         sheets = self.data_sheets(period) if with_data else ()
         return KpiReportContext(pack, utcnow(), tuple(dimensions), sheets)
+
+    def record_export(self, actor: Actor | None, period: Period, fmt: str, path: Path) -> None:
+        """Log that ``actor`` wrote the KPI report of ``period`` as ``fmt`` to ``path`` (an
+        ``export`` audit event; KPI figures decide pay). Call it once the file is in place."""
+        with write_session(self._engine, actor=actor) as s:
+            record(
+                s,
+                "export",
+                entity="kpi_report",
+                details={"period": period.label, "format": fmt, "file": path.name[:120]},
+            )
 
     def figure_ids(
         self,

@@ -9,7 +9,9 @@ changes the content hash, and ``verify_pdf`` names the field.
 
 Prints are counted on the order (``print_count``): the first is the original, every
 later one carries the 副本 watermark. A preview renders what the next print will look
-like without counting it.
+like without counting it. Each print carries the audit log's head including its own
+count (the ``print`` entry written after it names that head), so a log later found
+shorter or different than a paper in hand shows it was cut or replaced.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ from kamdesk.i18n import tr
 from kamdesk.reports import workorder_context as rc
 from kamdesk.reports.verify import compare, read_pdf_stamp
 from kamdesk.reports.workorder_pdf import render_workorder_pdf
+from kamdesk.services.actor import Actor
+from kamdesk.services.audit import chain_head
 from kamdesk.services.audit.events import record
 from kamdesk.services.uow import read_session, write_session
 from kamdesk.services.workorders import detail, store
@@ -177,9 +181,10 @@ def _timeline(events: list[WorkOrderEvent], names: dict[str, str]) -> tuple[rc.T
 
 
 def build_context(
-    s: Session, order: WorkOrder, print_number: int, printed_at: datetime
+    s: Session, order: WorkOrder, print_number: int, printed_at: datetime, audit_head: str = ""
 ) -> rc.WorkOrderContext:
-    """The printed content of ``order`` as the database holds it now."""
+    """The printed content of ``order`` as the database holds it now; ``audit_head`` is
+    the audit chain head to print (short form; empty: none)."""
     events = store.load_events(s, order.id)
     branch = s.get(Branch, order.branch_id)
     customer = s.get(Customer, order.customer_id)
@@ -230,6 +235,7 @@ def build_context(
         attachments=tuple(rc.Attachment(a.filename, a.sha256, a.size) for a in attachments),
         kind_label=tr(ORDER_KIND_LABELS[kind]),
         importance_label=_label(FORM_IMPORTANCE_LABELS, order.importance),
+        audit_head=audit_head,
     )
 
 
@@ -240,43 +246,56 @@ class WorkOrderPrinting:
         self._engine = engine
         self._now = now
 
-    def print_pdf(self, order_id: str, out: Path | BinaryIO) -> PrintResult:
+    def print_pdf(
+        self, order_id: str, out: Path | BinaryIO, *, actor: Actor | None = None
+    ) -> PrintResult:
         """Count one more print of the order and write its PDF (the first print is the
-        original; later ones say 副本). A failed render counts nothing.
+        original; later ones say 副本). A failed render counts nothing. ``actor`` (the
+        UI's signed-in person) prints only orders they may read, and the ``print``
+        audit event names them.
 
         Hazard: the render runs inside the write transaction so that two prints never
         share a number; it holds the write lock for tens of milliseconds (the first
         render of a process also registers the font, about a second)."""
-        with write_session(self._engine) as s:
+        with write_session(self._engine, actor=actor) as s:
             order = store.order_row(s, order_id)
             order.print_count = (order.print_count or 0) + 1
-            ctx = build_context(s, order, order.print_count, self._now())
+            s.flush()  # the counted print is in the log, so in the head on the paper
+            head = chain_head(s)
+            ctx = build_context(s, order, order.print_count, self._now(), head.short)
             render_workorder_pdf(ctx, out)
             record(
                 s,
                 "print",
                 entity="work_orders",
                 entity_id=order_id,
-                details={"print_number": ctx.print_number, "content_hash": rc.content_hash(ctx)},
+                details={
+                    "print_number": ctx.print_number,
+                    "content_hash": rc.content_hash(ctx),
+                    "audit_head": head.seq,
+                },
             )
         return PrintResult(ctx.order_no, ctx.print_number, rc.content_hash(ctx), _where(out))
 
-    def preview_pdf(self, order_id: str, out: Path | BinaryIO) -> PrintResult:
+    def preview_pdf(
+        self, order_id: str, out: Path | BinaryIO, *, actor: Actor | None = None
+    ) -> PrintResult:
         """Write the PDF the next print would give, without counting it."""
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             order = store.order_row(s, order_id)
-            ctx = build_context(s, order, (order.print_count or 0) + 1, self._now())
+            head = chain_head(s).short
+            ctx = build_context(s, order, (order.print_count or 0) + 1, self._now(), head)
         render_workorder_pdf(ctx, out)
         return PrintResult(ctx.order_no, ctx.print_number, rc.content_hash(ctx), _where(out))
 
-    def verify_pdf(self, path: Path) -> VerifyResult:
+    def verify_pdf(self, path: Path, *, actor: Actor | None = None) -> VerifyResult:
         """Compare a work-order PDF with the order's record now.
 
         Raises ``reports.pdf_unreadable`` / ``reports.pdf_not_stamped`` for a damaged or
         foreign file and ``workorder.not_found`` when the order is not in this database.
         """
         stamp = read_pdf_stamp(path)
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             order = store.order_by_no(s, stamp.order_no)
             ctx = build_context(s, order, 1, self._now())
         differences = compare(stamp, ctx)

@@ -48,6 +48,7 @@ from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.reports.workorder_context import SIGNATURE_ROLES
 from kamdesk.services.actor import Actor
+from kamdesk.services.audit.events import record
 from kamdesk.services.uow import read_session, write_session
 from kamdesk.services.workorders import detail, queries, store
 from kamdesk.services.workorders.cache import refresh_order, set_return_handler
@@ -80,6 +81,7 @@ define(
         "workorder.order_closed": N_("The order is {state_label}; it can no longer change."),
         "workorder.attachment_empty": N_("The file {filename} is empty."),
         "workorder.other_branch": N_("Order {order_no} belongs to another branch."),
+        "workorder.no_attachment": N_("There is no attachment {attachment} on your orders."),
     }
 )
 
@@ -306,63 +308,70 @@ class WorkOrderService:
         return self.add_attachment(actor, order_id, path.name, path.read_bytes())
 
     def remove_attachment(self, actor: Actor, attachment_id: str) -> None:
-        """Tombstone an attachment of an open order (its blob stays for other users)."""
+        """Tombstone an attachment of an open order (its blob stays for other users); one
+        already removed stays so, one ``actor`` may not read is ``workorder.no_attachment``."""
         with write_session(self._engine, actor=actor) as s:
             row = s.get(Attachment, attachment_id)
-            if row is None or row.deleted_at is not None:
+            if row is None:
+                raise KamdeskError("workorder.no_attachment", attachment=attachment_id)
+            if row.deleted_at is not None:
                 return
             _check_open(actor, store.order_row(s, row.order_id))
             row.deleted_at, row.deleted_by = self._now(), actor.staff_id
 
     def attachment_data(self, sha256: str) -> bytes:
-        """The stored bytes of an attachment or signature image."""
+        """The stored bytes of an attachment or signature image. Blobs are not scoped:
+        their SHA-256 is learnt only from an order the reader may read."""
         with read_session(self._engine) as s:
             return detail.blob_data(s, sha256)
 
     # -- reads ----------------------------------------------------------------------
 
-    def get(self, order_id: str) -> OrderDetail:
-        """The order with its timeline, steps, deadline and "explain this deadline"."""
-        with read_session(self._engine) as s:
+    def get(self, order_id: str, actor: Actor | None = None) -> OrderDetail:
+        """The order with its timeline, steps, deadline and "explain this deadline";
+        ``workorder.not_found`` when ``actor`` may not read it."""
+        with read_session(self._engine, actor=actor) as s:
             order = store.order_row(s, order_id)
             view, events = store.load_view(s, order_id)
             return detail.build(s, order, view, events, store.working_calendar(s), self._now())
 
-    def find_by_no(self, order_no: str) -> str:
-        """The id of the order numbered ``order_no``."""
-        with read_session(self._engine) as s:
+    def find_by_no(self, order_no: str, actor: Actor | None = None) -> str:
+        """The id of the order numbered ``order_no`` (among those ``actor`` may read)."""
+        with read_session(self._engine, actor=actor) as s:
             return store.order_by_no(s, order_no).id
 
     def allowed_actions(self, actor: Actor, order_id: str) -> list[ActionChoice]:
         """What ``actor`` may do on the order now, in flow order (edit included)."""
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             view, _ = store.load_view(s, order_id)
             actions = domain_allowed(view, store.domain_actor(s, actor))
         return [ActionChoice(a, tr(ACTION_LABELS[a])) for a in actions]
 
     def count(self, actor: Actor | None, query: OrderQuery) -> int:
         """How many orders ``query`` lists (``actor`` may be None only for scope ALL and
-        the deadline scopes, which then cover every branch)."""
-        with read_session(self._engine) as s:
+        the deadline scopes, which then cover every branch); only orders ``actor`` may
+        read count."""
+        with read_session(self._engine, actor=actor) as s:
             return queries.count(s, actor, query, self._now())
 
     def page_ids(
         self, actor: Actor | None, query: OrderQuery, offset: int, limit: int
     ) -> list[str]:
         """Order ids of one page of ``query``, in its sort order."""
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             return queries.page_ids(s, actor, query, self._now(), offset, limit)
 
-    def rows(self, order_ids: Sequence[str]) -> list[OrderRow]:
-        """List rows for ``order_ids``, in the same order (unknown ids are left out)."""
-        with read_session(self._engine) as s:
+    def rows(self, order_ids: Sequence[str], actor: Actor | None = None) -> list[OrderRow]:
+        """List rows for ``order_ids``, in the same order (unknown ids, and those
+        ``actor`` may not read, are left out)."""
+        with read_session(self._engine, actor=actor) as s:
             return queries.rows(s, order_ids, self._now())
 
     def list_orders(
         self, actor: Actor | None, query: OrderQuery, offset: int = 0, limit: int = 100
     ) -> list[OrderRow]:
         """One page of rows in one call (ids then rows, in one read session)."""
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             now = self._now()
             ids = queries.page_ids(s, actor, query, now, offset, limit)
             return queries.rows(s, ids, now)
@@ -412,4 +421,11 @@ def _store_signature(s: Session, order: WorkOrder, sig: SignatureInput, at: date
     )
     s.add(row)
     s.flush()
+    record(
+        s,
+        "signature",
+        entity="signatures",
+        entity_id=row.id,
+        details={"order": order.id, "role": sig.role, "image_sha256": sha},
+    )
     return row.id

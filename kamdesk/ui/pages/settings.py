@@ -1,4 +1,5 @@
-"""设置: database file, HQ address, language, demo data, and where the log is.
+"""设置: database file, HQ address and registration, language, Excel import, demo data,
+and where the log is.
 
 The database file and HQ address are saved with the Save button (which says why it
 is disabled); a new database file takes effect the next time KAMDesk starts. The
@@ -53,6 +54,10 @@ class SettingsPage(QWidget):
     """Fires when the user picks another interface language; carries its code."""
     demo_requested = Signal()
     """Fires when the user clicks "Generate demo data…"."""
+    registration_requested = Signal()
+    """Fires when the user clicks "Register this computer…" (the sync page has the form)."""
+    import_requested = Signal()
+    """Fires when the user clicks "Import key accounts from Excel…"."""
     saved = Signal()
     """Fires after the database file and HQ address were written to the preferences."""
 
@@ -107,6 +112,9 @@ class SettingsPage(QWidget):
         hq_note.setText(tr("The address of the head-office sync service, given by IT."))
         hq_form = _form()
         hq_form.addRow(tr("HQ address:"), _stack(self.hq_edit, self.hq_problem, hq_note))
+        self.register_button = QPushButton(tr("Register this computer…"))
+        self.register_button.clicked.connect(self.registration_requested)
+        hq_form.addRow(tr("This computer:"), _stack(_left(self.register_button)))
         hq_group = QGroupBox(tr("Sync with head office"))
         hq_group.setLayout(hq_form)
 
@@ -150,6 +158,17 @@ class SettingsPage(QWidget):
         demo_group = QGroupBox(tr("Demo data"))
         demo_group.setLayout(demo_row)
 
+        # --- key accounts from Excel ----------------------------------------------
+        import_note = _message_label(NOTE_STYLE)
+        import_note.setText(tr("Adds key accounts from an Excel sheet; you see a preview first."))
+        self.import_button = QPushButton(tr("Import key accounts from Excel…"))
+        self.import_button.clicked.connect(self.import_requested)
+        import_row = QHBoxLayout()
+        import_row.addWidget(import_note, 1)
+        import_row.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
+        import_group = QGroupBox(tr("Key accounts"))
+        import_group.setLayout(import_row)
+
         # --- log ----------------------------------------------------------------
         log_label = _path_field(str(log_file) if log_file else tr("(not written to a file)"))
         log_form = _form()
@@ -158,13 +177,13 @@ class SettingsPage(QWidget):
         log_group.setLayout(log_form)
 
         content = QWidget()
-        body = QVBoxLayout(content)
+        body = self._body = QVBoxLayout(content)
         body.setContentsMargins(20, 4, 20, 20)
         body.setSpacing(12)
         for widget in (db_group, hq_group):
             body.addWidget(widget)
         body.addLayout(save_row)
-        for widget in (language_group, demo_group, log_group):
+        for widget in (language_group, import_group, demo_group, log_group):
             body.addWidget(widget)
         body.addStretch(1)
         scroll = QScrollArea()
@@ -190,6 +209,10 @@ class SettingsPage(QWidget):
         self._update_state()
         self.save_reason.setText(tr("Saved."))
         self.saved.emit()
+
+    def add_section(self, widget: QWidget) -> None:
+        """Show ``widget`` (a group box built by the window) below the other groups."""
+        self._body.insertWidget(self._body.count() - 1, widget)
 
     def set_database_choice(self, path: Path) -> None:
         """Put ``path`` in the database field (not yet saved)."""
@@ -263,6 +286,13 @@ def _set_message(label: QLabel, text: str) -> None:
     """Show ``text`` under a field; an empty message takes no room."""
     label.setText(text)
     label.setVisible(bool(text))
+
+
+def _left(button: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(button)
+    row.addStretch(1)
+    return row
 
 
 def _path_field(text: str) -> QLineEdit:

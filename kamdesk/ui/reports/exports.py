@@ -40,12 +40,14 @@ def export_report(
     path: Path,
     dimensions: Sequence[Dimension] = EXPORT_DIMENSIONS,
     *,
+    actor: Callable[[], Actor | None] | None = None,
     progress: Progress,
     cancel: CancelCheck,
 ) -> Path:
     """Write the KPI report of ``period`` as ``fmt`` (pdf|xlsx) to ``path``. The file is
     written beside it first and moved into place at the end, so a cancelled or failed
-    export leaves neither a partial file nor a damaged earlier one."""
+    export leaves neither a partial file nor a damaged earlier one. A written report is
+    an ``export`` audit event of ``actor()`` (asked in the background)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     progress(0, 3, tr("Computing KPIs…"))
@@ -64,6 +66,7 @@ def export_report(
             render_kpi_xlsx(ctx, partial, cancel=cancel)
 
     _write_in_place(path, write, cancel)
+    kpi.record_export(None if actor is None else actor(), period, fmt, path)
     progress(3, 3, tr("Written {file}", file=path.name))
     return path
 

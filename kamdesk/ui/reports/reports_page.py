@@ -255,7 +255,14 @@ class ReportsPage(QWidget):
     def export(self, period: Period, fmt: str, path: Path) -> TaskHandle:
         """Write the KPI report of ``period`` to ``path`` in the background (progress, 取消)."""
         handle = self._runner.run(
-            functools.partial(export_report, self._services.kpi, period, fmt, path),
+            functools.partial(
+                export_report,
+                self._services.kpi,
+                period,
+                fmt,
+                path,
+                actor=self._services.shell.current_actor,
+            ),
             title=tr("Writing the {period} KPI report", period=period.label),
             on_success=self.exported.emit,
             parent=self,

@@ -1,4 +1,5 @@
-"""同步: where this computer syncs to, 立即同步, what each round did, conflicts, refusals.
+"""同步: where this computer syncs to, 立即同步, what each round did, conflicts, refusals,
+and HQ's warning when this computer's audit log went backwards or forked.
 
 The page owns no data: it reads :class:`kamdesk.services.sync.SyncService` on the
 task runner's read lane and shows the answer. Rounds are started only through the
@@ -46,7 +47,7 @@ from kamdesk.ui.sync.sync_scheduler import (
     interval_minutes,
     save_interval_minutes,
 )
-from kamdesk.ui.sync.words import error_words, plain_error, record_text
+from kamdesk.ui.sync.words import audit_alarm_words, error_words, plain_error, record_text
 from kamdesk.ui.tasks import Lane, TaskHandle, TaskRunner
 
 HISTORY_ROWS = 100
@@ -166,10 +167,16 @@ class SyncPage(QWidget):
         self.failure_label.setWordWrap(True)
         self.failure_label.setStyleSheet(ERROR_STYLE)
         self.failure_label.setVisible(False)
+        self.audit_label = QLabel()
+        self.audit_label.setWordWrap(True)
+        self.audit_label.setStyleSheet(ERROR_STYLE)
+        self.audit_label.setAccessibleName(tr("Audit log warning from HQ"))
+        self.audit_label.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addWidget(self.failure_label)
+        layout.addWidget(self.audit_label)
         layout.addWidget(self.tabs, 1)
 
         scheduler.round_started.connect(self._round_started)
@@ -193,12 +200,13 @@ class SyncPage(QWidget):
 
     def _read(self) -> SyncPageData:
         sync = self._services.sync
+        actor = self._services.shell.current_actor()
         return SyncPageData(
             status=sync.status(),
             history=sync.history(HISTORY_ROWS),
             rejections=sync.rejections(HISTORY_ROWS),
-            conflicts=sync.conflicts(),
-            actor=self._services.shell.current_actor(),
+            conflicts=sync.conflicts(actor=actor),
+            actor=actor,
         )
 
     def _read_failed(self, error: BaseException) -> None:
@@ -210,6 +218,9 @@ class SyncPage(QWidget):
         self.failure_label.setVisible(False)
         status = data.status
         self.registration.show_status(status)
+        alarm = status.audit_alarm
+        self.audit_label.setText("" if alarm is None else audit_alarm_words(alarm))
+        self.audit_label.setVisible(alarm is not None)
         self.pending_value.setText(f"{status.pending:,}")
         last = data.history[0] if data.history else None
         self.last_success_value.setText(_last_success(status, data.history))
@@ -315,6 +326,9 @@ class SyncPage(QWidget):
             self._set_outcome(error_words(outcome.error), error=True)
         elif outcome.skipped or outcome.report is None:
             self._set_outcome(tr("Not synced: this computer is not registered with HQ."), True)
+        elif outcome.report.audit is not None and outcome.report.audit.alarm is not None:
+            alarm_text = audit_alarm_words(outcome.report.audit.alarm)
+            self._set_outcome(f"{outcome.report.describe()}\n{alarm_text}", error=True)
         else:
             self._set_outcome(outcome.report.describe(), error=False)
 
