@@ -19,10 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from kamdesk.errors import KamdeskError, define
-from kamdesk.i18n import N_
+from kamdesk.i18n import N_, tr
 
 define(
     {
@@ -32,6 +33,8 @@ define(
         ),
         "import.problem": N_("{field}: {problem}"),
         "import.formula": N_("{field} starts with '{char}'; it is stored as text, not a formula"),
+        "import.not_flag": N_("write 是 or 否"),
+        "import.not_number": N_("'{text}' is not a number"),
     }
 )
 
@@ -233,6 +236,20 @@ def parse_flag(text: str) -> bool | None:
     if key in _FALSE:
         return False
     return None
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def parse_choice(text: str, words: Mapping[str, _E], labels: Mapping[_E, str]) -> _E | None:
+    """A member by its code, a Chinese word for it (``words``), or its label (English
+    source in ``labels``) in the current language; ``None`` when the text is none of them."""
+    key = header_key(text)
+    options: dict[str, _E] = {header_key(word): member for word, member in words.items()}
+    for member, label in labels.items():
+        options[header_key(member.value)] = member
+        options[header_key(tr(label))] = member
+    return options.get(key)
 
 
 def parse_int(text: str) -> int | None:

@@ -1,8 +1,7 @@
 """Importing key persons (关键人) of existing accounts from a sheet, all or nothing.
 
 Same door and same rules as the customer import
-(:mod:`kamdesk.services.customer_import`): the sheet passes
-:func:`~kamdesk.services.excel_guard.read_first_sheet`, every row is checked with the
+(:func:`kamdesk.services.sheet_import.run_sheet_import`), every row is checked with the
 customer file's key-person rules, and either every row is saved through
 :func:`~kamdesk.services.customer_file.people.save_key_person` in one write
 transaction or none is. A row names its account by credit code; the account must be
@@ -12,10 +11,9 @@ live key person of that account with that name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -23,17 +21,15 @@ from sqlalchemy.orm import Session
 from kamdesk.db.models import Customer, KeyPerson
 from kamdesk.domain.clock import utcnow
 from kamdesk.domain.customers.credit_code import normalize_credit_code
-from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
+from kamdesk.domain.progress import CancelCheck, Progress
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.services.actor import Actor
-from kamdesk.services.audit import events
 from kamdesk.services.customer_columns import (
     KEY_PERSON_COLUMNS,
     cell_text,
     formula_warnings,
-    header_key,
-    map_header,
+    parse_choice,
     parse_int,
     problem_text,
 )
@@ -48,9 +44,13 @@ from kamdesk.services.customer_file.vocabulary import (
     DecisionRole,
     Tier,
 )
-from kamdesk.services.customer_import import ImportReport, RowReport
-from kamdesk.services.excel_guard import read_first_sheet
-from kamdesk.services.uow import read_session, write_session
+from kamdesk.services.sheet_import import (
+    ImportReport,
+    RowReport,
+    SheetRow,
+    run_sheet_import,
+    tick,
+)
 
 define(
     {
@@ -75,19 +75,6 @@ ROLE_WORDS: dict[str, DecisionRole] = {
 TIER_WORDS: dict[str, Tier] = {"高层": Tier.SENIOR, "操作层": Tier.WORKING, "工作层": Tier.WORKING}
 
 
-_E = TypeVar("_E", DecisionRole, Tier)
-
-
-def _choice(text: str, words: Mapping[str, _E], labels: Mapping[_E, str]) -> _E | None:
-    """A member by its code, a Chinese word for it, or its label in the current language."""
-    key = header_key(text)
-    options: dict[str, _E] = {header_key(word): member for word, member in words.items()}
-    for member, label in labels.items():
-        options[header_key(member.value)] = member
-        options[header_key(tr(label))] = member
-    return options.get(key)
-
-
 class KeyPersonImportService:
     """Dry runs and commits of key-person sheets; one unit of work per call."""
 
@@ -106,31 +93,30 @@ class KeyPersonImportService:
     ) -> ImportReport:
         """Check every row of ``path``; unless ``dry_run``, save all when all are fine."""
         require_editor(actor)
-        sheet = read_first_sheet(path, progress=progress, cancel=cancel)
-        columns, ignored = map_header(sheet.header, KEY_PERSON_COLUMNS)
-        rows = [(n, {f: v[i] for f, i in columns.items()}, v) for n, v in sheet.rows]
-        if dry_run:
-            with read_session(self._engine) as s:
-                reports, _ = _check(s, rows)
-            return ImportReport(sheet.header, reports, ignored, committed=False, dry_run=True)
-        with write_session(self._engine, actor=actor) as s:
-            reports, drafts = _check(s, rows)
-            if any(not r.accepted for r in reports):
-                return ImportReport(sheet.header, reports, ignored, committed=False, dry_run=False)
+
+        def save(session: Session, drafts: list[tuple[str, KeyPersonDraft]]) -> int:
             for done, (customer_id, draft) in enumerate(drafts, start=1):
-                if done % 200 == 0:
-                    check_cancel(cancel)  # rolls the whole import back
-                    if progress is not None:
-                        progress(done, len(drafts), tr("Saving key persons"))
-                save_key_person(s, customer_id, draft, actor)
-            events.record(
-                s, "import", entity="key_persons", details={"rows": len(drafts), "file": path.name}
-            )
-        return ImportReport(sheet.header, reports, ignored, committed=True, dry_run=False)
+                # a cancel rolls the whole import back
+                tick(done, len(drafts), tr("Saving key persons"), progress, cancel, 200)
+                save_key_person(session, customer_id, draft, actor)
+            return len(drafts)
+
+        return run_sheet_import(
+            self._engine,
+            path,
+            actor,
+            KEY_PERSON_COLUMNS,
+            check=_check,
+            save=save,
+            entity="key_persons",
+            dry_run=dry_run,
+            progress=progress,
+            cancel=cancel,
+        )
 
 
 def _check(
-    session: Session, rows: list[tuple[int, dict[str, Any], tuple[Any, ...]]]
+    session: Session, rows: Sequence[SheetRow]
 ) -> tuple[tuple[RowReport, ...], list[tuple[str, KeyPersonDraft]]]:
     accounts = {
         code: (row_id, name)
@@ -148,7 +134,8 @@ def _check(
     seen: dict[tuple[str, str], int] = {}
     reports: list[RowReport] = []
     drafts: list[tuple[str, KeyPersonDraft]] = []
-    for number, fields, values in rows:
+    for row in rows:
+        number, fields = row.number, row.fields
         text = {name: cell_text(value) for name, value in fields.items()}
         problems: list[str] = []
         code = normalize_credit_code(text.get("credit_code", ""))
@@ -178,15 +165,15 @@ def _check(
                 seen[key] = number
             drafts.append((account[0], draft))
         warnings = formula_warnings(KEY_PERSON_COLUMNS, fields)
-        reports.append(RowReport(number, values, tuple(problems), tuple(warnings), duplicate))
+        reports.append(RowReport(number, row.values, tuple(problems), tuple(warnings), duplicate))
     return tuple(reports), drafts
 
 
 def _draft(text: Mapping[str, str], problems: list[str]) -> KeyPersonDraft:
     """The row as a draft; an unknown role or tier stays empty and fails the draft check."""
-    role = _choice(text.get("decision_role", ""), ROLE_WORDS, DECISION_ROLE_LABELS)
+    role = parse_choice(text.get("decision_role", ""), ROLE_WORDS, DECISION_ROLE_LABELS)
     tier_text = text.get("tier", "")
-    tier = _choice(tier_text, TIER_WORDS, TIER_LABELS) if tier_text else Tier.WORKING
+    tier = parse_choice(tier_text, TIER_WORDS, TIER_LABELS) if tier_text else Tier.WORKING
     relationship = parse_int(text.get("relationship", "") or "3")
     if relationship is None:
         error = KamdeskError("import.not_number", text=text.get("relationship", ""))

@@ -9,7 +9,8 @@ month equals the raw computation exactly.
 Maintenance:
 - :func:`rebuild` recounts everything (after bulk loads: the demo generator,
   imports that bypass the ORM) and writes the row of ``kpi_summary_state`` that
-  marks the table usable, with the range of month boundaries holding account state.
+  marks the table usable, with the range of month boundaries holding account state;
+  :func:`cover` widens that range (after ORM writes of earlier months).
 - :func:`count_subjects` and :func:`apply_delta` let the session hook of
   :mod:`kamdesk.services.kpi.summary_hooks` subtract the old contribution of the
   changed entities before a flush and add the new one after it, in the same
@@ -259,6 +260,39 @@ def _full_params(session: Session) -> dict[str, Any]:
         date.fromisoformat(first) if first else None,
         date.fromisoformat(last) if last else None,
     )
+
+
+def cover(session: Session, first: date, last: date) -> None:
+    """Widen a complete summary's account-state range to the boundaries of the months
+    ``first`` … ``last`` (after rows of months outside it were written through the ORM,
+    e.g. a historical import): counts the account state at the new boundaries only and
+    rewrites the marker, in the caller's transaction. Nothing happens while the summary
+    is not complete."""
+    marker = read_marker(session.connection())
+    if marker is None:
+        return
+    wanted = Marker(
+        min(marker.first, first.replace(day=1)),
+        max(marker.last, _next_month(last.replace(day=1))),
+    )
+    before = (wanted.first, _previous_month(marker.first))
+    after = (_next_month(marker.last), wanted.last)
+    params = _params(session, None, None)
+    for low, high in (before, after):
+        if low > high:
+            continue
+        prepare(session, Marker(low, high))
+        for family in SUMMARY_FAMILIES:
+            if family.span is Span.STATE:
+                _count(session, family, "1", 1, params)
+                apply_delta(session)
+    session.execute(text("DROP TABLE IF EXISTS temp.kpi_stage"))
+    _write_marker(session, wanted)
+
+
+def _previous_month(day: date) -> date:
+    index = day.year * 12 + day.month - 2
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _state_range(session: Session) -> Marker:

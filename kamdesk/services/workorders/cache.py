@@ -5,7 +5,9 @@ The events are the truth; ``work_orders`` (state and timestamps, due and on-time
 and KPIs run in SQL. Guarantee: only attributes whose value changes are assigned, so
 the sync capture sees real changes only. Rows are matched to the view by position
 (steps by number, return orders and pauses in time order), which holds because the
-view only ever appends to those lists.
+view only ever appends to those lists. New step rows get their id when added, so a
+never-flushed order (``new=True``, the historical import's batches) is written without
+a query or a flush.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import ClockPause, ReturnOrder, WorkOrder, WorkOrderStep, Workstation
+from kamdesk.domain.ids import uuid7
 from kamdesk.domain.working_calendar import WorkingCalendar
 from kamdesk.domain.workorders.deadline import order_clock
 from kamdesk.domain.workorders.view import OrderView
@@ -36,8 +39,11 @@ def refresh_order(
     view: OrderView,
     calendar: WorkingCalendar,
     stations: Mapping[str, Workstation],
+    *,
+    new: bool = False,
 ) -> None:
-    """Bring ``order`` and its child rows in line with ``view``."""
+    """Bring ``order`` and its child rows in line with ``view``. ``new``: the order has
+    never been flushed, so it has no child rows to read back (nothing is queried)."""
     clock = order_clock(view, calendar)
     due = None if clock is None else clock.due()
     on_time = None
@@ -71,20 +77,22 @@ def refresh_order(
         values["promised_days"] = view.promise.days
         values["clock_mode"] = view.promise.mode.value
     _assign(order, values)
-    _refresh_steps(s, order, view, stations)
-    _refresh_returns(s, order, view)
-    _refresh_pauses(s, order, view)
+    step_ids = _refresh_steps(s, order, view, stations, new)
+    _refresh_returns(s, order, view, step_ids, new)
+    _refresh_pauses(s, order, view, new)
 
 
 def _refresh_steps(
-    s: Session, order: WorkOrder, view: OrderView, stations: Mapping[str, Workstation]
-) -> None:
-    rows = {
-        row.seq: row
-        for row in s.execute(
-            select(WorkOrderStep).where(WorkOrderStep.order_id == order.id)
-        ).scalars()
-    }
+    s: Session,
+    order: WorkOrder,
+    view: OrderView,
+    stations: Mapping[str, Workstation],
+    new: bool,
+) -> dict[int, str]:
+    """Rewrite the step rows; returns every step row's id by ``seq`` (new rows get their
+    id here, so return orders can name them before a flush)."""
+    query = select(WorkOrderStep).where(WorkOrderStep.order_id == order.id)
+    rows = {} if new else {row.seq: row for row in s.execute(query).scalars()}
     parallel = view.dispatch_mode is DispatchMode.PARALLEL
     for step in view.steps:
         seq = step.position + 1
@@ -104,25 +112,22 @@ def _refresh_steps(
         }
         row = rows.get(seq)
         if row is None:
-            s.add(WorkOrderStep(order_id=order.id, seq=seq, **values))
+            rows[seq] = row = WorkOrderStep(id=uuid7(), order_id=order.id, seq=seq, **values)
+            s.add(row)
         else:
             _assign(row, values)
+    return {seq: row.id for seq, row in rows.items()}
 
 
-def _refresh_returns(s: Session, order: WorkOrder, view: OrderView) -> None:
-    rows = list(
-        s.execute(
-            select(ReturnOrder)
-            .where(ReturnOrder.order_id == order.id)
-            .order_by(ReturnOrder.raised_at, ReturnOrder.id)
-        ).scalars()
+def _refresh_returns(
+    s: Session, order: WorkOrder, view: OrderView, steps: Mapping[int, str], new: bool
+) -> None:
+    query = (
+        select(ReturnOrder)
+        .where(ReturnOrder.order_id == order.id)
+        .order_by(ReturnOrder.raised_at, ReturnOrder.id)
     )
-    steps = {
-        row.seq: row.id
-        for row in s.execute(
-            select(WorkOrderStep).where(WorkOrderStep.order_id == order.id)
-        ).scalars()
-    }
+    rows = [] if new else list(s.execute(query).scalars())
     for i, record in enumerate(view.returns):
         step = view.step(record.step_id)
         values: dict[str, Any] = {
@@ -154,14 +159,13 @@ def set_return_handler(s: Session, order_id: str, staff_id: str) -> None:
         row.handled_by = staff_id
 
 
-def _refresh_pauses(s: Session, order: WorkOrder, view: OrderView) -> None:
-    rows = list(
-        s.execute(
-            select(ClockPause)
-            .where(ClockPause.order_id == order.id)
-            .order_by(ClockPause.started_at, ClockPause.id)
-        ).scalars()
+def _refresh_pauses(s: Session, order: WorkOrder, view: OrderView, new: bool) -> None:
+    query = (
+        select(ClockPause)
+        .where(ClockPause.order_id == order.id)
+        .order_by(ClockPause.started_at, ClockPause.id)
     )
+    rows = [] if new else list(s.execute(query).scalars())
     for i, pause in enumerate(view.pauses):
         values = {"started_at": pause.start, "ended_at": pause.end, "reason": pause.reason}
         if i < len(rows):
