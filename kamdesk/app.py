@@ -1,5 +1,8 @@
 """Composition root of the desktop app: settings → language → database → services → window.
 
+After a restore from the window (Settings › Backups) the same process opens the
+database again: a new engine, new services, a fresh sign-in and a new window.
+
 :func:`run_app` never lets a traceback reach the user: a database that cannot be
 opened is explained in a message box (in the user's language) and the app exits
 with status 1; a damaged database offers its newest good backup first. Unexpected
@@ -9,6 +12,7 @@ plain sentence.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -34,6 +38,7 @@ from kamdesk.services.actor import Actor
 from kamdesk.services.container import Services
 from kamdesk.ui.demo_dialog import DemoRequest
 from kamdesk.ui.error_dialog import show_error_dialog
+from kamdesk.ui.icons import app_icon
 from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.messages import describe_unexpected
@@ -69,10 +74,11 @@ def run_app(
 ) -> int:
     """Start the desktop app on ``db_path`` (else the saved choice, else the default).
 
-    Nobody sees data before ``sign_in`` (default: the sign-in dialogs) names a person
-    (first run: the branch admin is created). Returns the process exit status: 0 after
-    a normal close or a cancelled sign-in, 1 if the database could not be opened (the
-    user was told why).
+    Nobody sees data before ``sign_in`` (default: the sign-in dialog, or on a first
+    run the first-run wizard, which creates the branch admin) names a person; after a
+    restore from the window the database is opened again and ``sign_in`` asked again.
+    Returns the process exit status: 0 after a normal close or a cancelled sign-in, 1
+    if the database could not be opened (the user was told why).
     """
     log_file = configure_logging()
     app = create_application()
@@ -88,19 +94,49 @@ def run_app(
     if instance is None:
         log.info("KAMDesk already runs on %s; asked it to come to the front", path)
         return 0
+    try:
+        while True:  # again after a restore from the window replaced the file
+            status = _run_database(app, instance, path, prefs, language, log_file, sign_in)
+            if status is not None:
+                return status
+            log.info("reopening %s after a restore", path)
+    finally:
+        instance.close()
+
+
+def _run_database(
+    app: QApplication,
+    instance: SingleInstance,
+    path: Path,
+    prefs: Preferences,
+    language: LanguageSwitcher,
+    log_file: Path | None,
+    sign_in: Callable[[Services], Actor | None] | None,
+) -> int | None:
+    """Open ``path``, sign in, run the window; the exit status, or None when the window
+    asked to open the database again (a restore replaced it). Every engine and worker
+    of the round is gone when this returns."""
     engine = open_database_interactively(path)
     if engine is None:
-        instance.close()
         return 1
     services = Services(engine)
-    actor = (sign_in or sign_in_interactively)(services)
+    runner = TaskRunner()
+    if sign_in is None:  # the first-run wizard works on the app's runner and language
+        actor = sign_in_interactively(services, runner=runner, prefs=prefs, language=language)
+    else:
+        actor = sign_in(services)
     if actor is None:
+        runner.shutdown(wait=True)
         engine.dispose()
-        instance.close()
         return 0
     services.shell.sign_in(actor)
-    runner = TaskRunner()
     window: MainWindow | None = None
+    reopen: list[bool] = []
+
+    def to_front() -> None:
+        if window is not None:
+            bring_to_front(window)
+
     try:
         window = MainWindow(
             services=services,
@@ -111,21 +147,23 @@ def run_app(
             log_file=log_file,
             demo_builder=build_demo_database,
         )
+        window.reopen_requested.connect(lambda: reopen.append(True))
         window.show()
         IdleLock(window, services, actor)
         take_daily_backup(runner, services, actor)
-        instance.raise_requested.connect(lambda: bring_to_front(window))
+        instance.raise_requested.connect(to_front)
         if os.environ.get(EXIT_WHEN_SHOWN) == "1":
             QTimer.singleShot(0, app.quit)
         status = app.exec()
     finally:
         runner.shutdown(wait=True)
         if window is not None:  # so that run_app can run again in the same process
+            with contextlib.suppress(RuntimeError, TypeError):  # if it never got connected
+                instance.raise_requested.disconnect(to_front)
             window.deleteLater()
             QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         engine.dispose()
-        instance.close()
-    return int(status)
+    return None if reopen else int(status)
 
 
 # --- pieces of run_app, each usable alone ------------------------------------------------
@@ -177,6 +215,7 @@ def create_application() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    app.setWindowIcon(app_icon())
     if sys.platform != "win32":
         app.setStyle("Fusion")
     family = pick_ui_font(QFontDatabase.families())

@@ -1,25 +1,19 @@
-"""First run: a database where nobody can sign in asks for its branch and branch admin.
+"""First run without the wizard: the branch-admin form in a dialog of its own.
 
-The password rules are the service's (:func:`kamdesk.services.auth.password_problem`);
-the dialog adds only the second entry of the password.
+The app's first run is :class:`kamdesk.ui.first_run.FirstRunWizard`, whose admin page
+holds the same :class:`FirstAdminForm`. Hazard: the admin is created on the GUI thread
+(hashing the password takes ~0.1 s).
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import tr
 from kamdesk.services.actor import Actor
-from kamdesk.services.auth import AuthService, FirstAdmin
+from kamdesk.services.auth import AuthService
+from kamdesk.ui.first_admin_form import FirstAdminForm
 
 
 class FirstAdminDialog(QDialog):
@@ -38,33 +32,7 @@ class FirstAdminDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.branch_code_edit = self._edit(tr("Branch code"))
-        self.branch_name_edit = self._edit(tr("Branch name"))
-        branch = auth.existing_branch()
-        if branch is not None:  # the first admin joins the branch the data belongs to
-            for edit, value in zip(
-                (self.branch_code_edit, self.branch_name_edit), branch, strict=True
-            ):
-                edit.setText(value)
-                edit.setReadOnly(True)
-        self.login_edit = self._edit(tr("User name"))
-        self.name_edit = self._edit(tr("Full name"))
-        self.password_edit = self._edit(tr("Password"), secret=True)
-        self.repeat_edit = self._edit(tr("Password again"), secret=True)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020")
-
-        form = QFormLayout()
-        for edit in (
-            self.branch_code_edit,
-            self.branch_name_edit,
-            self.login_edit,
-            self.name_edit,
-            self.password_edit,
-            self.repeat_edit,
-        ):
-            form.addRow(edit.accessibleName(), edit)
+        self.form = FirstAdminForm(auth)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -75,38 +43,17 @@ class FirstAdminDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
+        layout.addWidget(self.form)
         layout.addWidget(buttons)
-        self.branch_code_edit.setFocus()
-
-    def _edit(self, label: str, *, secret: bool = False) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setAccessibleName(label)
-        if secret:
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
-        return edit
+        self.form.first_field().setFocus()
 
     def accept(self) -> None:
-        if self.password_edit.text() != self.repeat_edit.text():
-            self._refuse(tr("The two passwords differ."))
+        request = self.form.request()
+        if request is None:
             return
-        request = FirstAdmin(
-            branch_code=self.branch_code_edit.text(),
-            branch_name=self.branch_name_edit.text(),
-            login=self.login_edit.text(),
-            name=self.name_edit.text(),
-            password=self.password_edit.text(),
-        )
         try:
             self.actor = self._auth.create_first_admin(request)
         except KamdeskError as exc:
-            self._refuse(exc.message())
+            self.form.refuse(exc.message())
             return
         super().accept()
-
-    def _refuse(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.password_edit.clear()
-        self.repeat_edit.clear()
-        self.password_edit.setFocus()

@@ -1,8 +1,9 @@
 """Who may see the window: sign-in before it opens, a lock after the idle time.
 
-:func:`sign_in_interactively` shows the first-admin dialog while nobody can sign in
-(first run) and the sign-in dialog otherwise; it returns the person, or None when the
-user gave up (the app then exits without showing any data).
+:func:`sign_in_interactively` shows the first-run wizard while nobody can sign in
+(language, branch admin, HQ, first key accounts) and the sign-in dialog otherwise; it
+returns the person, or None when the user gave up (the app then exits without showing
+any data).
 
 :class:`IdleLock` hides the window after the branch's idle time, records the lock,
 and shows it again only after that person's password; closing the unlock dialog
@@ -18,20 +19,40 @@ from PySide6.QtWidgets import QDialog, QMainWindow
 
 from kamdesk.services.actor import Actor
 from kamdesk.services.container import Services
-from kamdesk.ui.first_admin_dialog import FirstAdminDialog
+from kamdesk.ui.first_run import FirstRunWizard
 from kamdesk.ui.idle_lock import IdleWatcher
+from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.login_dialog import LoginDialog
+from kamdesk.ui.preferences import Preferences
+from kamdesk.ui.tasks import TaskRunner
 
 
-def sign_in_interactively(services: Services) -> Actor | None:
-    """The signed-in person, or None when the dialog was cancelled."""
+def sign_in_interactively(
+    services: Services,
+    *,
+    runner: TaskRunner | None = None,
+    prefs: Preferences | None = None,
+    language: LanguageSwitcher | None = None,
+) -> Actor | None:
+    """The signed-in person, or None when the wizard or dialog was cancelled.
+
+    The first-run wizard uses the app's ``runner``, ``prefs`` and ``language`` (one
+    switcher per application); without them it makes its own and stops the runner
+    before returning.
+    """
     auth = services.auth
-    dialog: FirstAdminDialog | LoginDialog = (
-        FirstAdminDialog(auth) if auth.needs_first_admin() else LoginDialog(auth)
-    )
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.actor
+    if not auth.needs_first_admin():
+        dialog = LoginDialog(auth)
+        return dialog.actor if dialog.exec() == QDialog.DialogCode.Accepted else None
+    tasks = runner if runner is not None else TaskRunner()
+    wizard = FirstRunWizard(services, tasks, prefs or Preferences(), language or LanguageSwitcher())
+    try:
+        wizard.exec()
+        return wizard.actor
+    finally:
+        wizard.deleteLater()
+        if runner is None:
+            tasks.shutdown(wait=True)
 
 
 class IdleLock(QObject):

@@ -39,8 +39,8 @@ def quiet_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(app_module, "sign_in_interactively", sign_in_as_first_admin)
 
 
-def sign_in_as_first_admin(services: Services) -> Actor:
-    """What a person does in the first-run dialog, without the dialog."""
+def sign_in_as_first_admin(services: Services, **_app_parts: object) -> Actor:
+    """What a person does in the first-run wizard, without the wizard."""
     return services.auth.create_first_admin(
         FirstAdmin(
             branch_code="HZ",
@@ -71,14 +71,14 @@ def test_the_first_start_asks_for_the_branch_admin_then_later_starts_sign_in(
         seen.append(type(dialog).__name__)
         return 0
 
-    monkeypatch.setattr(session_guard.FirstAdminDialog, "exec", fake_exec)
+    monkeypatch.setattr(session_guard.FirstRunWizard, "exec", fake_exec)
     monkeypatch.setattr(session_guard.LoginDialog, "exec", fake_exec)
     engine = open_database(tmp_path / "new.sqlite")
     services = Services(engine)
     assert session_guard.sign_in_interactively(services) is None
     sign_in_as_first_admin(services)
     assert session_guard.sign_in_interactively(services) is None
-    assert seen == ["FirstAdminDialog", "LoginDialog"]
+    assert seen == ["FirstRunWizard", "LoginDialog"]
     engine.dispose()
 
 

@@ -31,12 +31,12 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 
 
 def fill_first_admin(dialog: FirstAdminDialog, password: str, repeat: str) -> None:
-    dialog.branch_code_edit.setText("HZ")
-    dialog.branch_name_edit.setText("杭州分公司")
-    dialog.login_edit.setText("admin")
-    dialog.name_edit.setText("管理员")
-    dialog.password_edit.setText(password)
-    dialog.repeat_edit.setText(repeat)
+    dialog.form.branch_code_edit.setText("HZ")
+    dialog.form.branch_name_edit.setText("杭州分公司")
+    dialog.form.login_edit.setText("admin")
+    dialog.form.name_edit.setText("管理员")
+    dialog.form.password_edit.setText(password)
+    dialog.form.repeat_edit.setText(repeat)
 
 
 def test_first_admin_dialog_refuses_then_creates(qtbot: QtBot, engine: Engine) -> None:
@@ -46,16 +46,18 @@ def test_first_admin_dialog_refuses_then_creates(qtbot: QtBot, engine: Engine) -
     dialog.show()
     fill_first_admin(dialog, PASSWORD, PASSWORD + "x")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert dialog.error_label.text() == tr("The two passwords differ.")
-    assert dialog.result() != dialog.DialogCode.Accepted and dialog.password_edit.text() == ""
+    assert dialog.form.error_label.text() == tr("The two passwords differ.")
+    assert dialog.result() != dialog.DialogCode.Accepted and dialog.form.password_edit.text() == ""
 
     fill_first_admin(dialog, "12345678", "12345678")
-    qtbot.keyClick(dialog.repeat_edit, Qt.Key.Key_Return)
-    assert dialog.error_label.text() == tr("This password is too easy to guess; choose another.")
+    qtbot.keyClick(dialog.form.repeat_edit, Qt.Key.Key_Return)
+    assert dialog.form.error_label.text() == tr(
+        "This password is too easy to guess; choose another."
+    )
     assert auth.needs_first_admin()
 
     fill_first_admin(dialog, PASSWORD, PASSWORD)
-    qtbot.keyClick(dialog.repeat_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.form.repeat_edit, Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.actor is not None and dialog.actor.role == "admin"
     assert not auth.needs_first_admin()
@@ -115,5 +117,8 @@ def test_the_first_admin_joins_the_branch_the_data_belongs_to(qtbot: QtBot, engi
         s.add(Branch(code="HZ", name="杭州分公司"))
     dialog = FirstAdminDialog(AuthService(engine))
     qtbot.addWidget(dialog)
-    assert (dialog.branch_code_edit.text(), dialog.branch_name_edit.text()) == ("HZ", "杭州分公司")
-    assert dialog.branch_code_edit.isReadOnly() and dialog.branch_name_edit.isReadOnly()
+    assert (dialog.form.branch_code_edit.text(), dialog.form.branch_name_edit.text()) == (
+        "HZ",
+        "杭州分公司",
+    )
+    assert dialog.form.branch_code_edit.isReadOnly() and dialog.form.branch_name_edit.isReadOnly()

@@ -53,7 +53,7 @@ class RegistrationPanel(QGroupBox):
         self.branch_value = _value_label()
         self.device_value = _value_label()
         self.again_button = QPushButton(tr("Register again…"))
-        self.again_button.clicked.connect(self._show_form)
+        self.again_button.clicked.connect(self.open_form)
         info = _form()
         info.addRow(tr("HQ address:"), self.hq_value)
         info.addRow(tr("Branch:"), self.branch_value)
@@ -78,7 +78,6 @@ class RegistrationPanel(QGroupBox):
         self.url_edit.returnPressed.connect(self.code_edit.setFocus)
         code_note = _message(NOTE_STYLE)
         code_note.setText(tr("A one-time code from IT; it works once, for this computer only."))
-        code_note.setVisible(True)
         self.register_button = QPushButton(tr("Register"))
         self.register_button.clicked.connect(self.register)
         self.reason_label = _message(NOTE_STYLE)
@@ -89,6 +88,7 @@ class RegistrationPanel(QGroupBox):
         form = _form()
         form.addRow(tr("HQ address: *"), _stack(self.url_edit, self.url_problem))
         form.addRow(tr("Registration code: *"), _stack(self.code_edit, code_note))
+        code_note.setVisible(True)  # only once it has a parent: never a window of its own
         self.form_box = QWidget()
         form_layout = QVBoxLayout(self.form_box)
         form_layout.setContentsMargins(0, 0, 0, 0)
@@ -124,9 +124,10 @@ class RegistrationPanel(QGroupBox):
         else:
             self.form_box.setVisible(True)
 
-    def _show_form(self) -> None:
+    def open_form(self) -> None:
+        """Show the form (also when registered) with the cursor where typing starts."""
         self.form_box.setVisible(True)
-        self.code_edit.setFocus()
+        (self.code_edit if self.url_edit.text().strip() else self.url_edit).setFocus()
 
     # --- registering ----------------------------------------------------------------
 
