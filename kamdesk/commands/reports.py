@@ -41,7 +41,7 @@ def _dimensions(text: str) -> tuple[Dimension, ...]:
     return tuple(Dimension(n) for n in names)
 
 
-def _formats(text: str) -> tuple[str, ...]:
+def parse_formats(text: str) -> tuple[str, ...]:
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     for name in names:
         if name not in FORMATS:
@@ -57,7 +57,7 @@ def _cmd_kpi(args: argparse.Namespace) -> int:
 
     period = parse_period(args.period)
     dimensions = _dimensions(args.by)
-    formats = _formats(args.format)
+    formats = parse_formats(args.format)
     engine = open_engine(args)
     try:
         kpi = KpiService(engine)
@@ -83,7 +83,7 @@ def _cmd_evaluation(args: argparse.Namespace) -> int:
     from kamdesk.services.evaluation import EvaluationService
 
     period = parse_period(args.month)
-    formats = _formats(args.format)
+    formats = parse_formats(args.format)
     engine = open_engine(args)
     try:
         service = EvaluationService(engine)

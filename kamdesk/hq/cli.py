@@ -9,6 +9,11 @@
     kamdesk-hq device accept-audit ID
     kamdesk-hq publish FILE.json|FILE.xlsx [--branch CODE ...]
     kamdesk-hq report sync-health [--branch CODE]
+    kamdesk-hq report kpi --period 2026-10 [--branch CODE ...] [--format pdf,xlsx] [--out DIR]
+
+``report kpi`` runs the desktop KPI engine, which this package may not import: it is
+added by :mod:`kamdesk.commands.hq`, whose ``main`` is the installed ``kamdesk-hq``
+(this module's :func:`main` takes such additions as ``reports``).
 
 Every command takes ``--db URL`` (a SQLAlchemy URL or a file path; default the SQLite
 file ``./kamdesk-hq.sqlite``) and migrates that database to the newest schema first.
@@ -22,7 +27,7 @@ from __future__ import annotations
 import argparse
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -232,7 +237,7 @@ def _cmd_sync_health(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_db(parser: argparse.ArgumentParser) -> None:
+def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         default=DEFAULT_DB_URL,
@@ -240,13 +245,17 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+AddReports = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+"""Adds verbs to ``kamdesk-hq report``, given its subparsers (see :mod:`kamdesk.commands.hq`)."""
+
+
+def build_parser(reports: Sequence[AddReports] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kamdesk-hq", description=tr("KAMDesk HQ service"))
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=tr("language of messages"))
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help=tr("run the HQ service (migrates the database first)"))
-    _add_db(serve)
+    add_db_option(serve)
     serve.add_argument(
         "--serve-db",
         help=tr("database URL the service connects with (default: --db)"),
@@ -267,10 +276,10 @@ def build_parser() -> argparse.ArgumentParser:
     add = branch.add_parser("add", help=tr("create a branch"))
     add.add_argument("code", help=tr("short branch code, e.g. HZ"))
     add.add_argument("name", help=tr("branch name"))
-    _add_db(add)
+    add_db_option(add)
     add.set_defaults(func=_cmd_branch_add)
     blist = branch.add_parser("list", help=tr("list branches"))
-    _add_db(blist)
+    add_db_option(blist)
     blist.set_defaults(func=_cmd_branch_list)
 
     device = sub.add_parser("device", help=tr("manage desktop devices")).add_subparsers(
@@ -281,22 +290,22 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument(
         "--days", type=int, default=admin.DEFAULT_CODE_VALIDITY.days, help=tr("days valid")
     )
-    _add_db(code)
+    add_db_option(code)
     code.set_defaults(func=_cmd_device_code)
     dlist = device.add_parser("list", help=tr("list registered devices"))
     dlist.add_argument("--branch", help=tr("only this branch"))
-    _add_db(dlist)
+    add_db_option(dlist)
     dlist.set_defaults(func=_cmd_device_list)
     revoke = device.add_parser("revoke", help=tr("revoke a device's token for good"))
     revoke.add_argument("device_id", help=tr("device ID as shown by device list"))
-    _add_db(revoke)
+    add_db_option(revoke)
     revoke.set_defaults(func=_cmd_device_revoke)
     accept = device.add_parser(
         "accept-audit",
         help=tr("close a device's audit warnings after looking into them"),
     )
     accept.add_argument("device_id", help=tr("device ID as shown by device list"))
-    _add_db(accept)
+    add_db_option(accept)
     accept.set_defaults(func=_cmd_device_accept_audit)
 
     publish = sub.add_parser("publish", help=tr("publish reference data to branches"))
@@ -306,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument(
         "--branch", action="append", help=tr("only this branch (repeatable; default: all)")
     )
-    _add_db(publish)
+    add_db_option(publish)
     publish.set_defaults(func=_cmd_publish)
 
     report = sub.add_parser("report", help=tr("reports for HQ")).add_subparsers(
@@ -317,16 +326,18 @@ def build_parser() -> argparse.ArgumentParser:
         help=tr("each device: last seen, backlog, conflicts, schema, audit log"),
     )
     health.add_argument("--branch", help=tr("only this branch"))
-    _add_db(health)
+    add_db_option(health)
     health.set_defaults(func=_cmd_sync_health)
+    for add in reports:
+        add(report)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, reports: Sequence[AddReports] = ()) -> int:
     """Run one command; in-process callers (tests) keep their language afterwards."""
     previous = current_language()
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(reports).parse_args(argv)
         if args.lang:
             set_language(args.lang)
         return _run(args)

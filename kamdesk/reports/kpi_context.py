@@ -35,7 +35,11 @@ class DataSheet:
 
 @dataclass(frozen=True)
 class KpiReportContext:
+    """``parts``: dimensions (among ``dimensions``) whose rows are also shown with every
+    KPI's numerator and denominator next to its value (HQ's branch comparison)."""
+
     pack: KpiPack
     generated_at: datetime
     dimensions: Sequence[Dimension] = (Dimension.GROUP, Dimension.AM)
     data_sheets: Sequence[DataSheet] = ()
+    parts: Sequence[Dimension] = ()

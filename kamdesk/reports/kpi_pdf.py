@@ -1,5 +1,7 @@
 """The KPI report as PDF (A4 landscape): cover, summary with numerators and
-denominators, charts, one table pair per dimension, and the definitions appendix.
+denominators, charts, one table pair per dimension (for the context's ``parts``
+dimensions also every KPI's numerator and denominator per row), and the definitions
+appendix.
 
 Guarantees: every value is printed with :func:`format_value` (the same rounding as
 the dashboard and the workbook); all text is in the embedded CJK font; every page
@@ -50,6 +52,8 @@ PAGE = landscape(A4)
 MARGIN = 15 * mm
 WIDTH = PAGE[0] - 2 * MARGIN
 KPIS_PER_TABLE = 9
+PARTS_PER_TABLE = 3
+PART_WIDTH = 25 * mm
 CHARTED = ("K01", "K14")
 
 
@@ -121,6 +125,37 @@ def _dimension(title: str, rows: Sequence[KpiRow], styles: Styles) -> list[Flowa
     return [*story, Spacer(1, 3 * mm), side_by_side]
 
 
+def _parts(title: str, rows: Sequence[KpiRow], styles: Styles) -> list[Flowable]:
+    """Every row's KPIs as value, numerator and denominator, :data:`PARTS_PER_TABLE`
+    KPIs per table (the rows side by side down each table)."""
+    heading = tr(
+        "{dimension} in detail: value, numerator and denominator of every KPI", dimension=title
+    )
+    bar = SectionBar(f"{title}-parts", heading, styles.font)
+    story: list[Flowable] = [CondPageBreak(60 * mm), bar]
+    numbers = ParagraphStyle("kd-parts", parent=styles.value_right, fontSize=8, leading=10.4)
+    name_w = WIDTH - 3 * PARTS_PER_TABLE * PART_WIDTH
+    for first in range(0, len(KPIS), PARTS_PER_TABLE):
+        chunk = KPIS[first : first + PARTS_PER_TABLE]
+        headers = [title]
+        for k in chunk:
+            headers += [f"{k.code} {tr(k.name)}", f"{k.code} {tr('Numerator')}",
+                        f"{k.code} {tr('Denominator')}"]  # fmt: skip
+        widths = [name_w, *([PART_WIDTH] * (3 * len(chunk)))]
+        body = []
+        for r in rows:
+            line = [r.name]
+            for k in chunk:
+                fig = r.figures[k.code]
+                line += [format_value(k, fig.value), format_part(fig.numerator),
+                         format_part(fig.denominator)]  # fmt: skip
+            body.append(line)
+        aligns = ["LEFT", *(["RIGHT"] * (3 * len(chunk)))]
+        styled = dict.fromkeys(range(1, len(widths)), numbers)
+        story += [Spacer(1, 2 * mm), list_table(styles, headers, widths, body, aligns, "—", styled)]
+    return story
+
+
 def _definitions(styles: Styles) -> list[Flowable]:
     headers = [tr("Code"), tr("KPI"), tr("Numerator"), tr("Denominator"), tr("Unit"),
                tr("Direction")]  # fmt: skip
@@ -159,6 +194,8 @@ def render_kpi_pdf(
         if progress is not None:
             progress(2 + i, steps, tr("Laying out the KPI report…"))
         story += _dimension(tr(DIMENSION_LABELS[dim]), ctx.pack.rows.get(dim, ()), styles)
+        if dim in ctx.parts:
+            story += _parts(tr(DIMENSION_LABELS[dim]), ctx.pack.rows.get(dim, ()), styles)
     story += _definitions(styles)
     check_cancel(cancel)
     title = tr("Key-account KPI report")

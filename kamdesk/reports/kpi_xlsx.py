@@ -1,5 +1,7 @@
-"""The KPI workbook (XlsxWriter, constant-memory): summary, one sheet per dimension,
-data sheets of the rows behind the figures, native charts and the definitions.
+"""The KPI workbook (XlsxWriter, constant-memory): summary, one sheet per dimension
+(for the context's ``parts`` dimensions another with every KPI's numerator and
+denominator), data sheets of the rows behind the figures, native charts and the
+definitions.
 
 Guarantees: rows are written as they stream in (memory does not grow with the data);
 text is always written with ``write_string``, so no cell can be executed as a
@@ -135,6 +137,32 @@ def _dimension_sheet(
         ws.insert_chart(len(rows) + 3, 0, chart)
 
 
+def _parts_sheet(
+    book: Workbook, f: _Formats, title: str, rows: Sequence[KpiRow], sheet_name: str
+) -> None:
+    """One line per row: every KPI as value, numerator and denominator side by side."""
+    ws = book.add_worksheet(sheet_name)
+    _text(ws, 0, 0, title, f.head)
+    for i, kpi in enumerate(KPIS):
+        c = 1 + 3 * i
+        _text(ws, 0, c, f"{kpi.code} {tr(kpi.name)}", f.head)
+        _text(ws, 0, c + 1, f"{kpi.code} {tr('Numerator')}", f.head)
+        _text(ws, 0, c + 2, f"{kpi.code} {tr('Denominator')}", f.head)
+    for r, row in enumerate(rows, start=1):
+        _text(ws, r, 0, row.name)
+        for i, kpi in enumerate(KPIS):
+            fig = row.figures[kpi.code]
+            c = 1 + 3 * i
+            _number(ws, r, c, fig.value, f.value(kpi))
+            _number(ws, r, c + 1, fig.numerator, _part_format(f, fig.numerator))
+            _number(ws, r, c + 2, fig.denominator, _part_format(f, fig.denominator))
+    ws.freeze_panes(1, 1)
+    ws.autofilter(0, 0, max(len(rows), 1), 3 * len(KPIS))
+    ws.set_row(0, 45)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 3 * len(KPIS), 13)
+
+
 def _data_sheet(
     book: Workbook,
     f: _Formats,
@@ -206,6 +234,9 @@ def render_kpi_xlsx(
         for dim in ctx.dimensions:
             label = tr(DIMENSION_LABELS[dim])
             _dimension_sheet(book, f, label, ctx.pack.rows.get(dim, ()), label[:MAX_SHEET_NAME])
+            if dim in ctx.parts:
+                name = tr("{dimension} in detail", dimension=label)[:MAX_SHEET_NAME]
+                _parts_sheet(book, f, label, ctx.pack.rows.get(dim, ()), name)
         for sheet in ctx.data_sheets:
             check_cancel(cancel)
             written += _data_sheet(book, f, sheet, progress, cancel)
