@@ -1,4 +1,5 @@
-"""What every command shares: the database option and opening it, a progress printer.
+"""What every command shares: the database option and opening it, the acting user, a
+progress printer.
 
 The database is the global ``--db`` (also accepted after the verb), else the per-user
 default; a missing file is refused rather than created.
@@ -15,11 +16,15 @@ from sqlalchemy import Engine
 from kamdesk.domain.progress import Progress
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
+from kamdesk.services.actor import Actor
 
 define(
     {
         "cli.no_database": N_("There is no database at {path}; give one with --db."),
         "cli.cannot_write": N_("{path} cannot be written: {error}"),
+        "cli.no_actor": N_(
+            "The database has no active admin or leader to act as; create one first."
+        ),
     }
 )
 
@@ -33,6 +38,17 @@ def open_engine(args: argparse.Namespace) -> Engine:
     if not path.is_file():
         raise KamdeskError("cli.no_database", path=str(path))
     return open_database(path)
+
+
+def cli_actor(engine: Engine) -> Actor:
+    """Who a command acts as: the user the window frame names (the branch's admin, else
+    its leader: :meth:`kamdesk.services.shell.ShellService.current_actor`)."""
+    from kamdesk.services.shell import ShellService
+
+    actor = ShellService(engine).current_actor()
+    if actor is None:
+        raise KamdeskError("cli.no_actor")
+    return actor
 
 
 def db_option(parser: argparse.ArgumentParser) -> None:

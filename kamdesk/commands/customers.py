@@ -1,11 +1,13 @@
-"""``kamdesk import|export|template customers``: customer sheets for branch IT and scripts.
+"""``kamdesk import|export|template``: customer and work-order sheets for branch IT and scripts.
 
-``import customers|key-persons FILE.xlsx`` checks every row and commits all of them or none; it
+``import customers|key-persons|orders FILE.xlsx`` checks every row and commits all of them or
+none (``orders``: historical work orders, see docs/guide/historical-orders.md); it
 exits 0 only when everything was committed (with ``--dry-run``: when nothing is
 wrong), else 1, and always prints the accepted, rejected and duplicate counts.
 ``--errors OUT.xlsx`` writes the error workbook (rows with problems first, a 问题
 column) to fix and import again. ``export customers OUT.xlsx`` writes every account
-the filters select; ``template customers|key-persons OUT.xlsx`` writes the empty import sheet.
+the filters select; ``template customers|key-persons|orders OUT.xlsx`` writes the empty
+import sheet.
 
 The acting user is the one the window frame names (the branch's admin, else its
 leader: :meth:`kamdesk.services.shell.ShellService.current_actor`).
@@ -15,23 +17,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from kamdesk.commands.common import db_option, open_engine, progress_printer
+from kamdesk.commands.common import cli_actor, db_option, open_engine, progress_printer
 from kamdesk.domain.customers.churn import ChurnRisk
 from kamdesk.domain.customers.classification import Grade
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
-from kamdesk.services.actor import Actor
 from kamdesk.services.customers_query.filters import AccountStatus
+from kamdesk.services.sheet_import import ImportReport, ImportService
 
 define(
     {
-        "cli.no_actor": N_(
-            "The database has no active admin or leader to act as; create one first."
-        ),
         "cli.unknown_choice": N_("There is no {what} named '{text}'."),
     }
 )
@@ -41,26 +41,30 @@ _RISKS = [risk.value for risk in ChurnRisk]
 _STATUSES = [status.value for status in AccountStatus]
 
 
-def _actor(engine: Engine) -> Actor:
-    from kamdesk.services.shell import ShellService
+def _import(args: argparse.Namespace, engine: Engine) -> tuple[ImportReport, str]:
+    """The report of importing ``args.file`` as ``args.kind``, and the error sheet's name."""
+    from kamdesk.services.customer_import import CustomerImportService
+    from kamdesk.services.key_person_import import KeyPersonImportService
+    from kamdesk.services.order_import import ERROR_SHEET, OrderImportService
 
-    actor = ShellService(engine).current_actor()
-    if actor is None:
-        raise KamdeskError("cli.no_actor")
-    return actor
+    services: dict[str, tuple[Callable[[Engine], ImportService], str]] = {
+        "customers": (CustomerImportService, "客户"),
+        "key-persons": (KeyPersonImportService, "关键人"),
+        "orders": (OrderImportService, ERROR_SHEET),
+    }
+    service, sheet = services[args.kind]
+    report = service(engine).run(
+        args.file, cli_actor(engine), dry_run=args.dry_run, progress=progress_printer()
+    )
+    return report, sheet
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from kamdesk.services.customer_export import write_error_workbook
-    from kamdesk.services.customer_import import CustomerImportService
-    from kamdesk.services.key_person_import import KeyPersonImportService
 
     engine = open_engine(args)
     try:
-        kind = CustomerImportService if args.kind == "customers" else KeyPersonImportService
-        report = kind(engine).run(
-            args.file, _actor(engine), dry_run=args.dry_run, progress=progress_printer()
-        )
+        report, sheet = _import(args, engine)
     finally:
         engine.dispose()
     for row in report.rows:
@@ -77,7 +81,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         )
     )
     if args.errors is not None and not report.clean:
-        count = write_error_workbook(report, args.errors)
+        count = write_error_workbook(report, args.errors, sheet)
         print(tr("{count} rows to fix are in {path}", count=count, path=str(args.errors)))
     if report.committed:
         print(tr("Imported {count} rows.", count=report.accepted))
@@ -121,7 +125,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             ),
         )
         count = CustomerExportService(engine, listing).export(
-            query, args.out, _actor(engine), progress=progress_printer()
+            query, args.out, cli_actor(engine), progress=progress_printer()
         )
     except OSError as exc:
         raise KamdeskError("cli.cannot_write", path=str(args.out), error=exc.strerror) from exc
@@ -134,19 +138,24 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_template(args: argparse.Namespace) -> int:
     from kamdesk.services.customer_columns import COLUMNS, KEY_PERSON_COLUMNS
     from kamdesk.services.customer_export import write_template
+    from kamdesk.services.order_import import ORDER_COLUMNS, ORDER_NOTES
 
-    write_template(args.out, COLUMNS if args.kind == "customers" else KEY_PERSON_COLUMNS)
+    if args.kind == "orders":
+        write_template(args.out, ORDER_COLUMNS, ORDER_NOTES)
+    else:
+        write_template(args.out, COLUMNS if args.kind == "customers" else KEY_PERSON_COLUMNS)
     print(tr("Template written to {path}", path=str(args.out)))
     return 0
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``import customers``, ``export customers`` and ``template customers``."""
+    """Add ``import customers|key-persons|orders``, ``export customers`` and ``template``."""
     importing = sub.add_parser("import", help=tr("import data from an Excel sheet"))
     kinds = importing.add_subparsers(dest="import_kind", required=True)
     for kind, help_text in (
         ("customers", tr("import key accounts (all or nothing)")),
         ("key-persons", tr("import key persons of existing accounts (all or nothing)")),
+        ("orders", tr("import historical work orders (all or nothing)")),
     ):
         verb = kinds.add_parser(kind, help=help_text)
         verb.add_argument("file", metavar="FILE.xlsx", type=Path, help=tr("sheet to import"))
@@ -182,6 +191,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     for kind, help_text in (
         ("customers", tr("the customer import template")),
         ("key-persons", tr("the key-person import template")),
+        ("orders", tr("the historical work-order import template")),
     ):
         verb = kinds.add_parser(kind, help=help_text)
         verb.add_argument("out", metavar="OUT.xlsx", type=Path, help=tr("file to write"))

@@ -226,7 +226,7 @@ class ChurnService:
     ) -> tuple[ChurnOutcome, ...]:
         """Open accounts of the actor's scope at ``minimum`` risk or above, highest first."""
         when = at or utcnow()
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             outcomes = scope_warnings(s, actor, when, self._rules, minimum)
         return tuple(outcomes)
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from kamdesk.services.churn import ChurnService
 from kamdesk.services.customer_file.service import CustomerFileService
 from kamdesk.services.customer_list import CustomerListService
+from kamdesk.services.evaluation import EvaluationService
 from kamdesk.services.funnel import FunnelService
 from kamdesk.services.grading import GradingService
 from kamdesk.services.kpi import KpiService
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from kamdesk.services.backups import BackupService
     from kamdesk.services.customer_export import CustomerExportService
     from kamdesk.services.customer_import import CustomerImportService
+    from kamdesk.services.order_import import OrderImportService
 
 
 @dataclass
@@ -45,6 +47,10 @@ class Services:
     @cached_property
     def kpi(self) -> KpiService:
         return KpiService(self.engine)
+
+    @cached_property
+    def evaluation(self) -> EvaluationService:
+        return EvaluationService(self.engine)
 
     @cached_property
     def work_orders(self) -> WorkOrderService:
@@ -89,6 +95,12 @@ class Services:
         from kamdesk.services.customer_import import CustomerImportService
 
         return CustomerImportService(self.engine)
+
+    @cached_property
+    def order_import(self) -> OrderImportService:
+        from kamdesk.services.order_import import OrderImportService
+
+        return OrderImportService(self.engine)
 
     @cached_property
     def customer_export(self) -> CustomerExportService:

@@ -1,4 +1,5 @@
-"""Customer sheets written with XlsxWriter: the export, the template, the error workbook.
+"""Import sheets written with XlsxWriter: the customer export, the templates, the error
+workbook.
 
 Every workbook is written in constant-memory mode (rows stream to disk, so 100k rows
 cost no more memory than ten) with a frozen, filterable header. No cell can ever be a
@@ -7,14 +8,17 @@ formula: text goes through ``write_string`` and the workbook is opened with
 back as that text.
 
 :meth:`CustomerExportService.export` writes *every* account the customer list shows
-for a :class:`~kamdesk.services.customers_query.filters.CustomerFilter` (no cap),
-reading rows in chunks, and records an ``export`` audit event.
+for a :class:`~kamdesk.services.customers_query.filters.CustomerFilter` (no cap)
+and the exporting actor's record rules, reading rows in chunks, and records an
+``export`` audit event naming the actor, the rows and the file. It holds account
+columns only; an export that adds key persons' contacts must show them through
+:mod:`kamdesk.services.personal_data` like every list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,8 +31,8 @@ from kamdesk.i18n import N_, tr
 from kamdesk.services.actor import Actor
 from kamdesk.services.audit import events
 from kamdesk.services.customer_columns import COLUMNS, PROBLEM_HEADER, Column
-from kamdesk.services.customer_import import ImportReport
 from kamdesk.services.customer_list import CustomerFilter, CustomerListService, CustomerRow
+from kamdesk.services.sheet_import import ImportReport
 from kamdesk.services.uow import write_session
 
 define({"export.cannot_write": N_("{path} cannot be written: {error}")})
@@ -89,6 +93,9 @@ class _Sheet:
             sheet.write_number(row, col, float(value), style or self._money)
         elif isinstance(value, int | float):
             sheet.write_number(row, col, value, style)
+        elif isinstance(value, datetime) and value.tzinfo is None and value.time() != time(0):
+            # a time read from an import sheet: kept to the second, as the import reads it
+            sheet.write_string(row, col, value.isoformat(sep=" ", timespec="seconds"), style)
         elif isinstance(value, datetime | date):
             sheet.write_string(row, col, value.isoformat()[:10], style)
         else:
@@ -111,25 +118,29 @@ def _close(book: Any, path: Path) -> None:
         raise KamdeskError("export.cannot_write", path=str(path), error=exc.strerror) from exc
 
 
-def write_template(path: Path, columns: Sequence[Column] = COLUMNS) -> None:
-    """An empty import sheet (customers by default, or ``KEY_PERSON_COLUMNS``) with its
-    headers, and a sheet of notes."""
+def write_template(
+    path: Path, columns: Sequence[Column] = COLUMNS, notes: Sequence[str] = ()
+) -> None:
+    """An empty import sheet (customers by default, or ``KEY_PERSON_COLUMNS``,
+    ``ORDER_COLUMNS``) with its headers, and a sheet of notes: one line per column,
+    then ``notes`` (English sources, shown through ``tr``)."""
     book = _open(path)
     sheet = _Sheet(book, tr("Data"), [(c.header, c.width) for c in columns])
     sheet.finish()
-    notes = _Sheet(
+    notes_sheet = _Sheet(
         book,
         tr("How to fill in this sheet"),
         [(tr("Column"), 18), (tr("Required"), 8), (tr("How to fill in"), 60)],
     )
     for column in columns:
-        notes.append((column.header, tr("yes") if column.required else "", tr(column.hint)))
-    notes.append(("", "", tr("Leave the header row as it is; one record per row.")))
-    notes.finish()
+        notes_sheet.append((column.header, tr("yes") if column.required else "", tr(column.hint)))
+    for line in (*notes, N_("Leave the header row as it is; one record per row.")):
+        notes_sheet.append(("", "", tr(line)))
+    notes_sheet.finish()
     _close(book, path)
 
 
-def write_error_workbook(report: ImportReport, path: Path) -> int:
+def write_error_workbook(report: ImportReport, path: Path, sheet_name: str = "客户") -> int:
     """Every row of ``report``, those with problems first, with a 问题 column.
 
     Fixing the marked rows (or deleting them) and importing this file again imports
@@ -138,7 +149,7 @@ def write_error_workbook(report: ImportReport, path: Path) -> int:
     book = _open(path)
     width = len(report.header)
     headers = [(text or " ", 16) for text in report.header] + [(PROBLEM_HEADER, 60)]
-    sheet = _Sheet(book, "客户", headers)
+    sheet = _Sheet(book, sheet_name, headers)
     marked = book.add_format({"bg_color": "#FFF2CC"})
     bad = [r for r in report.rows if not r.accepted]
     for row in (*bad, *(r for r in report.rows if r.accepted)):
@@ -183,17 +194,18 @@ class CustomerExportService:
         progress: Progress | None = None,
         cancel: CancelCheck | None = None,
     ) -> int:
-        """Write every account matching ``query`` in its order; returns the row count.
+        """Write every account matching ``query`` that ``actor`` may read, in its
+        order; returns the row count.
 
         A cancel stops before the file is complete; the partial file is removed.
         """
-        ids = self._listing.ordered_ids(query)
+        ids = self._listing.ordered_ids(query, actor=actor)
         book = _open(path)
         sheet = _Sheet(book, "客户", EXPORT_HEADERS)
         try:
             for start in range(0, len(ids), EXPORT_CHUNK):
                 check_cancel(cancel)
-                for row in self._listing.rows(ids[start : start + EXPORT_CHUNK]):
+                for row in self._listing.rows(ids[start : start + EXPORT_CHUNK], actor=actor):
                     sheet.append(_export_values(row))
                 if progress is not None:
                     progress(min(start + EXPORT_CHUNK, len(ids)), len(ids), tr("Exporting"))

@@ -1,8 +1,8 @@
 """Importing accounts from a customer sheet: dry run, all-or-nothing commit, error workbook.
 
-:meth:`CustomerImportService.run` reads the first sheet through
-:func:`kamdesk.services.excel_guard.read_first_sheet`, maps the headers
-(:mod:`kamdesk.services.customer_columns`), and checks every row with the customer
+:meth:`CustomerImportService.run` runs the shared dry-run / all-or-nothing import of
+:func:`kamdesk.services.sheet_import.run_sheet_import` with the headers of
+:mod:`kamdesk.services.customer_columns`, and checks every row with the customer
 file's own rules (:func:`~kamdesk.services.customer_file.validation.customer_problems`,
 the references an account names). Duplicates are rows whose credit code or
 normalised name (:func:`~kamdesk.domain.customers.names.normalize_name`) equals that of
@@ -21,7 +21,7 @@ Hazard: near-identical names that normalise to different keys are not flagged he
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -42,13 +42,11 @@ from kamdesk.domain.workorders.vocabulary import Role
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.services.actor import Actor
-from kamdesk.services.audit import events
 from kamdesk.services.customer_columns import (
     COLUMNS,
     cell_text,
     formula_warnings,
     header_key,
-    map_header,
     parse_amount,
     parse_flag,
     parse_int,
@@ -59,14 +57,18 @@ from kamdesk.services.customer_file.drafts import CustomerDraft
 from kamdesk.services.customer_file.guards import require_editor
 from kamdesk.services.customer_file.validation import customer_problems, stored_or_empty
 from kamdesk.services.customer_file.vocabulary import CustomerStatus
-from kamdesk.services.excel_guard import SheetData, read_first_sheet
 from kamdesk.services.grading import BatchRegrader
-from kamdesk.services.uow import read_session, write_session
+from kamdesk.services.scope import UNSCOPED
+from kamdesk.services.sheet_import import (
+    ImportReport,
+    RowReport,
+    SheetRow,
+    run_sheet_import,
+    tick,
+)
 
 define(
     {
-        "import.not_flag": N_("write 是 or 否"),
-        "import.not_number": N_("'{text}' is not a number"),
         "import.unknown_group": N_("there is no industry group '{text}'"),
         "import.unknown_owner": N_("there is no staff member '{text}' in this branch"),
         "import.ambiguous_owner": N_("'{text}' names several staff members; give the login"),
@@ -78,48 +80,6 @@ define(
 COMMIT_BATCH = 500
 WHAT_CODE = N_("credit code")
 WHAT_NAME = N_("name")
-
-
-@dataclass(frozen=True)
-class RowReport:
-    """One sheet row: its number, raw values (as read) and what is wrong with it."""
-
-    row: int
-    values: tuple[Any, ...]
-    problems: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    duplicate: bool = False
-
-    @property
-    def accepted(self) -> bool:
-        return not self.problems
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import found and did. ``committed`` is True only when rows were written."""
-
-    header: tuple[str, ...]
-    rows: tuple[RowReport, ...]
-    ignored_columns: tuple[str, ...]
-    committed: bool
-    dry_run: bool
-
-    @property
-    def accepted(self) -> int:
-        return sum(1 for r in self.rows if r.accepted)
-
-    @property
-    def rejected(self) -> int:
-        return sum(1 for r in self.rows if not r.accepted)
-
-    @property
-    def duplicates(self) -> int:
-        return sum(1 for r in self.rows if r.duplicate)
-
-    @property
-    def clean(self) -> bool:
-        return self.rejected == 0
 
 
 @dataclass
@@ -152,30 +112,29 @@ class CustomerImportService:
     ) -> ImportReport:
         """Check every row of ``path``; unless ``dry_run``, commit all when all are fine."""
         require_editor(actor)
-        sheet = read_first_sheet(path, progress=progress, cancel=cancel)
-        columns, ignored = map_header(sheet.header, COLUMNS)
-        if dry_run:
-            with read_session(self._engine) as s:
-                rows, _ = _check_rows(s, sheet, columns, actor, progress, cancel)
-            return ImportReport(sheet.header, rows, ignored, committed=False, dry_run=True)
-        with write_session(self._engine, actor=actor) as s:
-            rows, drafts = _check_rows(s, sheet, columns, actor, progress, cancel)
-            if any(not r.accepted for r in rows):
-                return ImportReport(sheet.header, rows, ignored, committed=False, dry_run=False)
+
+        def save(session: Session, drafts: list[CustomerDraft]) -> int:
             now = self._clock()
             for start in range(0, len(drafts), COMMIT_BATCH):
                 check_cancel(cancel)  # rolls the whole import back
-                _create_batch(s, drafts[start : start + COMMIT_BATCH], actor, now)
+                _create_batch(session, drafts[start : start + COMMIT_BATCH], actor, now)
                 if progress is not None:
                     done = min(start + COMMIT_BATCH, len(drafts))
                     progress(done, len(drafts), tr("Saving accounts"))
-            events.record(
-                s,
-                "import",
-                entity="customers",
-                details={"rows": len(rows), "file": path.name[:120]},
-            )
-        return ImportReport(sheet.header, rows, ignored, committed=True, dry_run=False)
+            return len(drafts)
+
+        return run_sheet_import(
+            self._engine,
+            path,
+            actor,
+            COLUMNS,
+            check=lambda s, rows: _check_rows(s, rows, actor, progress, cancel),
+            save=save,
+            entity="customers",
+            dry_run=dry_run,
+            progress=progress,
+            cancel=cancel,
+        )
 
 
 def _lookups(session: Session, actor: Actor) -> _Lookups:
@@ -197,10 +156,13 @@ def _lookups(session: Session, actor: Actor) -> _Lookups:
             staff.setdefault(key, []).append(row_id)
     codes: dict[str, str] = {}
     keys: dict[str, str] = {}
+    # Every account, past the record rules: a duplicate of another manager's account
+    # must be refused too (only its name reaches the report).
     for name, name_key, code in session.execute(
         select(Customer.name, Customer.name_key, Customer.credit_code).where(
             Customer.deleted_at.is_(None)
-        )
+        ),
+        execution_options={UNSCOPED: True},
     ):
         codes.setdefault(code, name)
         keys.setdefault(name_key or normalize_name(name), name)
@@ -236,8 +198,7 @@ def _create_batch(
 
 def _check_rows(
     session: Session,
-    sheet: SheetData,
-    columns: Mapping[str, int],
+    rows: Sequence[SheetRow],
     actor: Actor,
     progress: Progress | None,
     cancel: CancelCheck | None,
@@ -245,18 +206,15 @@ def _check_rows(
     lookups = _lookups(session, actor)
     reports: list[RowReport] = []
     drafts: list[CustomerDraft] = []
-    total = len(sheet.rows)
-    for done, (number, values) in enumerate(sheet.rows, start=1):
-        if done % 500 == 0:
-            check_cancel(cancel)
-            if progress is not None:
-                progress(done, total, tr("Checking rows"))
-        fields = {name: values[index] for name, index in columns.items()}
-        draft, problems = _draft(fields, lookups)
+    for done, row in enumerate(rows, start=1):
+        tick(done, len(rows), tr("Checking rows"), progress, cancel, 500)
+        draft, problems = _draft(row.fields, lookups)
         problems.extend(_problem(name, error) for name, error in customer_problems(draft).items())
-        duplicate = _duplicate(problems, draft, number, lookups)
-        warnings = formula_warnings(COLUMNS, fields)
-        reports.append(RowReport(number, values, tuple(problems), tuple(warnings), duplicate))
+        duplicate = _duplicate(problems, draft, row.number, lookups)
+        warnings = formula_warnings(COLUMNS, row.fields)
+        reports.append(
+            RowReport(row.number, row.values, tuple(problems), tuple(warnings), duplicate)
+        )
         drafts.append(draft)
     return tuple(reports), drafts
 

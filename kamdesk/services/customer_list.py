@@ -7,7 +7,11 @@ row count is therefore exact and any row (the last one too) costs one small quer
 
 Every public method is one read-only unit of work (its own session), safe on any
 thread. Filters, search and sort are described in
-:mod:`kamdesk.services.customers_query`.
+:mod:`kamdesk.services.customers_query`. Given an ``actor`` (the UI always gives the
+signed-in one), every answer holds only the accounts that person may read
+(:mod:`kamdesk.services.scope`), and the search finds accounts by a key person's
+phone only for readers of contacts (:mod:`kamdesk.services.personal_data`); without
+one it is the system's view of every account.
 
 Hazards: a snapshot is not live — accounts added, changed or deleted afterwards show
 up at the next query; :meth:`rows` leaves out ids that no longer exist. The visit
@@ -20,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -29,12 +34,16 @@ from kamdesk.domain.clock import local, utcnow
 from kamdesk.domain.customers.churn import ChurnRisk
 from kamdesk.domain.customers.classification import Grade
 from kamdesk.domain.customers.visits import VisitStatus, visit_status
+from kamdesk.services.actor import Actor
 from kamdesk.services.customers_query.conditions import ListRules, ordered, where
 from kamdesk.services.customers_query.filters import (
     AccountStatus,
     CustomerFilter,
     SortKey,
 )
+from kamdesk.services.personal_data import may_read_contacts
+from kamdesk.services.scope import scoped
+from kamdesk.services.uow import read_session
 
 __all__ = [
     "AccountStatus",
@@ -114,35 +123,39 @@ class CustomerListService:
         self._today = today
         self._rules = rules or ListRules()
 
-    def count(self, query: CustomerFilter) -> int:
+    def count(self, query: CustomerFilter, *, actor: Actor | None = None) -> int:
         """How many accounts match ``query`` (its sort is ignored)."""
-        conditions = where(query, self._today(), self._rules)
-        with Session(self._engine) as s:
+        conditions = self._where(query, actor)
+        with read_session(self._engine, actor=actor) as s:
             return int(
                 s.execute(
                     select(func.count()).select_from(Customer).where(*conditions)
                 ).scalar_one()
             )
 
-    def ordered_ids(self, query: CustomerFilter) -> list[str]:
+    def ordered_ids(self, query: CustomerFilter, *, actor: Actor | None = None) -> list[str]:
         """The id of every matching account, in the order of ``query.sort``."""
-        with Session(self._engine) as s:
-            return self._ids(s, query)
+        with read_session(self._engine, actor=actor) as s:
+            return self._ids(s, query, actor)
 
-    def rows(self, ids: Sequence[str]) -> list[CustomerRow]:
-        """The rows of ``ids`` in the same order; ids that no longer exist are left out."""
-        with Session(self._engine) as s:
+    def rows(self, ids: Sequence[str], *, actor: Actor | None = None) -> list[CustomerRow]:
+        """The rows of ``ids`` in the same order; ids that no longer exist, or that
+        ``actor`` may not read, are left out."""
+        with read_session(self._engine, actor=actor) as s:
             return self._rows(s, ids)
 
-    def snapshot(self, query: CustomerFilter, first: int) -> ListSnapshot:
+    def snapshot(
+        self, query: CustomerFilter, first: int, *, actor: Actor | None = None
+    ) -> ListSnapshot:
         """:meth:`ordered_ids` and the rows of the first ``first`` ids, in one transaction."""
-        with Session(self._engine) as s, s.begin():
-            ids = self._ids(s, query)
+        with read_session(self._engine, actor=actor) as s, s.begin():
+            ids = self._ids(s, query, actor)
             return ListSnapshot(query, ids, self._rows(s, ids[:first]))
 
-    def choices(self) -> ListChoices:
-        """Live industry groups, and the staff who own at least one live account."""
-        with Session(self._engine) as s:
+    def choices(self, *, actor: Actor | None = None) -> ListChoices:
+        """Live industry groups, and the staff who own at least one live account that
+        ``actor`` may read."""
+        with read_session(self._engine, actor=actor) as s:
             groups = s.execute(
                 select(IndustryGroup.id, IndustryGroup.name)
                 .where(IndustryGroup.deleted_at.is_(None))
@@ -161,12 +174,17 @@ class CustomerListService:
 
     # --- inside one session ---------------------------------------------------------
 
-    def _ids(self, s: Session, query: CustomerFilter) -> list[str]:
-        conditions = where(query, self._today(), self._rules)
+    def _where(self, query: CustomerFilter, actor: Actor | None) -> list[Any]:
+        people_phones = actor is None or may_read_contacts(actor)
+        return where(query, self._today(), self._rules, people_phones=people_phones)
+
+    def _ids(self, s: Session, query: CustomerFilter, actor: Actor | None) -> list[str]:
+        conditions = self._where(query, actor)
         statement = ordered(select(Customer.id).where(*conditions), query)
         # 100k ids: SQLAlchemy binds the parameters, the DBAPI cursor hands back the
-        # plain strings (a Row per id would cost three times the query itself).
-        result = s.connection().execute(statement)
+        # plain strings (a Row per id would cost three times the query itself). The
+        # connection never sees the session's record rules: they travel with the query.
+        result = s.connection().execute(scoped(statement, actor))
         try:
             return [row_id for (row_id,) in result.cursor.fetchall()]
         finally:

@@ -198,12 +198,12 @@ class FunnelService:
             query = query.where(Opportunity.customer_id == customer_id)
         if open_only:
             query = query.where(Opportunity.stage.in_([s.value for s in OPEN_STAGES]))
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             return tuple(_view(row, name) for row, name in s.execute(query).tuples())
 
     def funnel(self, actor: Actor) -> tuple[StageTotal, ...]:
         """Count and expected value per stage over the actor's scope, every stage listed."""
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             rows = s.execute(
                 select(Opportunity.stage, func.count(), func.sum(Opportunity.expected_value))
                 .join(Customer, Customer.id == Opportunity.customer_id)
@@ -286,7 +286,7 @@ class FunnelService:
     def my_forecasts(
         self, actor: Actor, period: ForecastPeriod, first_month: date, last_month: date
     ) -> tuple[ForecastView, ...]:
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             rows = s.scalars(
                 select(DemandForecast)
                 .where(
@@ -340,7 +340,7 @@ class FunnelService:
         )
         if group is not None:
             query = query.where(DemandForecast.industry_group_id == group)
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             rows: Iterable[tuple[str, str, str, date, int, int]] = s.execute(query).tuples()
             return tuple(
                 ForecastTotal(pid, code, name, month, Decimal(int(total or 0)), int(people))

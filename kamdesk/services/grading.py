@@ -54,6 +54,7 @@ from kamdesk.domain.customers.grading_rules import DEFAULT_GRADING_RULES, Gradin
 from kamdesk.domain.customers.reasons import Reason
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.i18n import tr
+from kamdesk.services.actor import Actor
 from kamdesk.services.reason_json import reasons_from_json, reasons_to_json
 from kamdesk.services.uow import read_session, write_session
 
@@ -333,9 +334,12 @@ class GradingService:
                 )
         return RegradeSummary(accounts=done, changed=changed, rule_version=version)
 
-    def history(self, customer_id: str) -> tuple[GradeHistoryEntry, ...]:
-        """The account's gradings, newest first."""
-        with read_session(self._engine) as s:
+    def history(
+        self, customer_id: str, actor: Actor | None = None
+    ) -> tuple[GradeHistoryEntry, ...]:
+        """The account's gradings, newest first (none when ``actor`` may not read the
+        account)."""
+        with read_session(self._engine, actor=actor) as s:
             rows = s.execute(
                 select(GradeHistory)
                 .where(GradeHistory.customer_id == customer_id, GradeHistory.deleted_at.is_(None))

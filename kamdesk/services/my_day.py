@@ -129,7 +129,7 @@ class MyDayService:
 
     def for_actor(self, actor: Actor, at: datetime | None = None) -> MyDay:
         when = at or utcnow()
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             builder = _Builder(s, actor, when, self._churn_rules)
             sections = (
                 builder.visits(),

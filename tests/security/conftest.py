@@ -36,7 +36,7 @@ def desk(tmp_path: Path) -> Iterator[Branchdesk]:
         s.add(branch)
         s.flush()
         admin = Staff(branch_id=branch.id, login="admin", name="管理员", role="admin")
-        am = Staff(branch_id=branch.id, login="wangfang", name="王芳", role="account_manager")
+        am = Staff(branch_id=branch.id, login="wangfang", name="王芳", role="am")
         s.add_all([admin, am])
         s.flush()
         branch_id = branch.id

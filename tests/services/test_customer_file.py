@@ -258,8 +258,12 @@ def test_key_person_with_bad_mobile_is_refused_then_saved(world: World) -> None:
     persons = {p.id: p for p in world.service.read(customer_id, world.am).key_persons}
     assert (persons[boss].mobile, persons[boss].landline) == ("13800138000", "010-87654321")
     assert persons[aide].reports_to_name == "李总"
-    masked = {p.id: p for p in world.service.read(customer_id, world.clerk).key_persons}
+    analyst = replace(world.clerk, role="hq_analyst")  # reads the branch, not contacts
+    masked = {p.id: p for p in world.service.read(customer_id, analyst).key_persons}
     assert masked[boss].masked and masked[boss].mobile == ""
+    with pytest.raises(KamdeskError) as refused:  # the clerk sees no customer file at all
+        world.service.read(customer_id, world.clerk)
+    assert refused.value.code == "customer_file.not_found"
 
 
 def test_reporting_lines_never_loop(world: World) -> None:

@@ -45,6 +45,7 @@ from kamdesk.services.customer_file.validation import (
 from kamdesk.services.customer_file.views import CreateOutcome, DuplicateCandidate
 from kamdesk.services.customer_file.vocabulary import CustomerStatus
 from kamdesk.services.grading import regrade
+from kamdesk.services.scope import UNSCOPED
 
 GRADING_FIELDS = frozenset(
     {
@@ -65,7 +66,13 @@ _LENGTH_RATIO = DEFAULT_THRESHOLD / (200 - DEFAULT_THRESHOLD)
 def find_duplicates(
     session: Session, draft: CustomerDraft, *, exclude_id: str | None = None
 ) -> tuple[DuplicateCandidate, ...]:
-    """Live accounts with the same credit code or a near-identical name, best first."""
+    """Live accounts with the same credit code or a near-identical name, best first.
+
+    Searched past the record rules (whoever asks): an account in another manager's
+    portfolio must still stop a second file for the same customer. Only its name and
+    credit code are shown.
+    """
+    everyone = {UNSCOPED: True}
     code = normalize_credit_code(draft.credit_code)
     key = normalize_name(draft.name)
     found: dict[str, DuplicateCandidate] = {}
@@ -74,7 +81,8 @@ def find_duplicates(
         for row_id, name, stored_code in session.execute(
             select(Customer.id, Customer.name, Customer.credit_code).where(
                 live, Customer.credit_code == code
-            )
+            ),
+            execution_options=everyone,
         ):
             score = name_similarity(draft.name, name)
             found[row_id] = DuplicateCandidate(row_id, name, stored_code, True, score)
@@ -84,7 +92,8 @@ def find_duplicates(
         rows = session.execute(
             select(Customer.id, Customer.name_key, Customer.name, Customer.credit_code).where(
                 live, func.length(Customer.name_key).between(low, high)
-            )
+            ),
+            execution_options=everyone,
         ).all()
         shown = {row_id: (name, stored_code) for row_id, _, name, stored_code in rows}
         for near in find_near_duplicates(draft.name, [(r[0], r[1]) for r in rows]):

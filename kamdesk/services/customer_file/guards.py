@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import Customer
@@ -17,6 +18,7 @@ from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_
 from kamdesk.services.actor import Actor
 from kamdesk.services.customer_file.vocabulary import EDITOR_ROLES, CustomerStatus
+from kamdesk.services.scope import file_scope
 
 define(
     {
@@ -50,10 +52,18 @@ def live_customer(session: Session, customer_id: str) -> Customer:
     return customer
 
 
+def require_file_reader(session: Session, customer: Customer, actor: Actor) -> None:
+    """Refuse (as not found) a reader who sees the account only as the name on an order
+    (clerk, response center, workstation): the file is for those in its scope."""
+    if not session.scalar(select(Customer.id).where(Customer.id == customer.id, file_scope(actor))):
+        raise KamdeskError("customer_file.not_found")
+
+
 def open_customer(session: Session, customer_id: str, actor: Actor) -> Customer:
     """The account, when ``actor`` may change it and it has not left the network."""
     require_editor(actor)
     customer = live_customer(session, customer_id)
+    require_file_reader(session, customer, actor)
     if customer.status == CustomerStatus.LEFT:
         raise KamdeskError("customer_file.closed", name=customer.name)
     return customer

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session, aliased
@@ -35,6 +36,7 @@ from kamdesk.services.customer_file.views import (
     VisitView,
 )
 from kamdesk.services.customer_file.vocabulary import ComplaintState, Tier
+from kamdesk.services.personal_data import masked
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -42,6 +44,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def read_key_persons(
     session: Session, customer_id: str, *, show_contacts: bool
 ) -> tuple[KeyPersonView, ...]:
+    """The account's key persons, seniors first; contacts as :func:`masked` unless
+    ``show_contacts`` (:func:`~kamdesk.services.personal_data.may_read_contacts`)."""
+
+    def shown(field: str, value: Any) -> Any:
+        return value if show_contacts else masked(field, value)
+
     rows = session.scalars(
         select(KeyPerson)
         .where(KeyPerson.customer_id == customer_id, KeyPerson.deleted_at.is_(None))
@@ -58,10 +66,10 @@ def read_key_persons(
             department=p.department,
             decision_role=p.decision_role,
             tier=p.tier,
-            mobile=p.mobile if show_contacts else "",
-            landline=p.landline if show_contacts else "",
-            email=p.email if show_contacts else "",
-            birthday=p.birthday if show_contacts else None,
+            mobile=shown("mobile", p.mobile),
+            landline=shown("landline", p.landline),
+            email=shown("email", p.email),
+            birthday=shown("birthday", p.birthday),
             preferences=p.preferences,
             relationship=p.relationship,
             reports_to_id=p.reports_to_id if p.reports_to_id in names else None,

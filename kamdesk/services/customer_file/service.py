@@ -25,7 +25,7 @@ from kamdesk.services.customer_file.drafts import (
     OpportunityDraft,
     VisitDraft,
 )
-from kamdesk.services.customer_file.guards import live_customer, may_edit
+from kamdesk.services.customer_file.guards import live_customer, require_file_reader
 from kamdesk.services.customer_file.history import read_history
 from kamdesk.services.customer_file.overview import read_choices, read_overview
 from kamdesk.services.customer_file.sections import (
@@ -43,6 +43,7 @@ from kamdesk.services.customer_file.views import (
     FileChoices,
 )
 from kamdesk.services.customer_file.vocabulary import ComplaintState
+from kamdesk.services.personal_data import may_read_contacts
 from kamdesk.services.uow import read_session, write_session
 
 
@@ -59,13 +60,17 @@ class CustomerFileService:
     # --- reading --------------------------------------------------------------------
 
     def read(self, customer_id: str, actor: Actor) -> CustomerFile:
-        """The whole file; key persons' contacts are masked unless ``actor`` may edit."""
+        """The whole file, when ``actor`` may read it (``customer_file.not_found``
+        otherwise); key persons' contacts are masked unless ``actor`` may read them
+        (:func:`~kamdesk.services.personal_data.may_read_contacts`)."""
         now = self._clock()
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             customer = live_customer(s, customer_id)
+            require_file_reader(s, customer, actor)
+            contacts = may_read_contacts(actor)
             return CustomerFile(
                 overview=read_overview(s, customer, now),
-                key_persons=read_key_persons(s, customer_id, show_contacts=may_edit(actor)),
+                key_persons=read_key_persons(s, customer_id, show_contacts=contacts),
                 visits=read_visits(s, customer_id),
                 care_actions=read_care_actions(s, customer_id),
                 complaints=read_complaints(s, customer_id, now),
@@ -77,13 +82,14 @@ class CustomerFileService:
     def choices(self, actor: Actor) -> FileChoices:
         """Pick lists for the forms: industry groups, the branch's managers, branches,
         products."""
-        with read_session(self._engine) as s:
+        with read_session(self._engine, actor=actor) as s:
             return read_choices(s, actor)
 
     def check_duplicates(
         self, draft: CustomerDraft, *, exclude_id: str | None = None
     ) -> tuple[DuplicateCandidate, ...]:
-        """Accounts with the draft's credit code or a near-identical name."""
+        """Accounts with the draft's credit code or a near-identical name, whoever owns
+        them (names and credit codes only)."""
         with read_session(self._engine) as s:
             return customers.find_duplicates(s, draft, exclude_id=exclude_id)
 

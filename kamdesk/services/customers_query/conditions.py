@@ -58,8 +58,11 @@ class ListRules:
     churn: ChurnRules = field(default_factory=ChurnRules)
 
 
-def where(query: CustomerFilter, today: date, rules: ListRules) -> list[ColumnElement[bool]]:
-    """Every condition ``query`` puts on ``customers`` (all must hold)."""
+def where(
+    query: CustomerFilter, today: date, rules: ListRules, *, people_phones: bool = True
+) -> list[ColumnElement[bool]]:
+    """Every condition ``query`` puts on ``customers`` (all must hold); the search
+    matches key persons' phones only with ``people_phones``."""
     found: list[ColumnElement[bool]] = [Customer.deleted_at.is_(None)]
     if query.status is AccountStatus.ALL:
         found.append(Customer.status.in_((AccountStatus.ACTIVE.value, AccountStatus.LEFT.value)))
@@ -78,7 +81,7 @@ def where(query: CustomerFilter, today: date, rules: ListRules) -> list[ColumnEl
         found.append(_churn_condition(query.churn_risk, rules.churn))
     if query.visit is not None:
         found.append(_visit_condition(query.visit, today, rules))
-    text = search_condition(query.text)
+    text = search_condition(query.text, people_phones=people_phones)
     if text is not None:
         found.append(text)
     return found

@@ -62,16 +62,19 @@ _MATCH_ROWID = literal_column("search_match.rowid", Integer)
 _ROWID = literal_column("customers.rowid", Integer)
 
 
-def search_condition(text: str) -> ColumnElement[bool] | None:
-    """The condition for ``text``, or None when it holds no word long enough to search."""
+def search_condition(text: str, *, people_phones: bool = True) -> ColumnElement[bool] | None:
+    """The condition for ``text``, or None when it holds no word long enough to search.
+
+    Without ``people_phones`` a number matches the account's own phone only: a reader
+    who may not see key persons' phones must not learn whose phone a number is."""
     typed = _SPACE_IN_NUMBER.sub("", unicodedata.normalize("NFKC", text))
     words = [w for w in typed.split() if len(w) >= MIN_WORD]
     if not words:
         return None
-    return and_(*(word_condition(w) for w in words))
+    return and_(*(word_condition(w, people_phones=people_phones) for w in words))
 
 
-def word_condition(word: str) -> ColumnElement[bool]:
+def word_condition(word: str, *, people_phones: bool = True) -> ColumnElement[bool]:
     """Any of the matches of the module docstring for one word (already NFKC).
 
     Built so that only the name tests read the scanned row; every prefix test is an
@@ -85,10 +88,11 @@ def word_condition(word: str) -> ColumnElement[bool]:
     if phone_like and len(digits) >= MIN_PHONE_DIGITS:
         prefixes = phone_prefixes(digits)
         on_account.extend(_prefix(_MATCH.c.phone, p) for p in prefixes)
-        on_people.extend(
-            _prefix(column, p) for column in (KeyPerson.mobile, KeyPerson.landline)
-            for p in prefixes
-        )  # fmt: skip
+        if people_phones:
+            on_people.extend(
+                _prefix(column, p) for column in (KeyPerson.mobile, KeyPerson.landline)
+                for p in prefixes
+            )  # fmt: skip
     if _ALNUM.match(word):
         on_account.append(_prefix(_MATCH.c.credit_code, word.upper()))
     if _LETTERS.match(word):

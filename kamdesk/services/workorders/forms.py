@@ -21,6 +21,7 @@ from kamdesk.domain.sla import SlaMode
 from kamdesk.domain.workorders.vocabulary import OrderKind
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_
+from kamdesk.services.scope import UNSCOPED
 from kamdesk.services.workorders.types import DemandForm, FormImportance
 
 define(
@@ -168,9 +169,10 @@ def _mode(mode: str) -> str:
 
 def next_order_no(s: Session, kind: OrderKind, at: datetime) -> str:
     """``XQ`` (demand) or ``GZ`` (fault) + the Shanghai date + a branch-wide 7-digit
-    number one above the highest in use."""
+    number one above the highest in use (in the whole database, whoever asks)."""
     highest = s.execute(
-        select(func.max(cast(func.substr(WorkOrder.order_no, 11), Integer)))
+        select(func.max(cast(func.substr(WorkOrder.order_no, 11), Integer))),
+        execution_options={UNSCOPED: True},
     ).scalar()
     prefix = "GZ" if kind is OrderKind.FAULT else "XQ"
     return f"{prefix}{local(at):%Y%m%d}{int(highest or 0) + 1:07d}"

@@ -17,6 +17,7 @@ shows as an empty row until then.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -27,6 +28,7 @@ from kamdesk.domain.customers.churn import ChurnRisk
 from kamdesk.domain.customers.classification import CATEGORY_LABELS, LEVEL_LABELS
 from kamdesk.domain.customers.visits import VisitState
 from kamdesk.i18n import N_, tr
+from kamdesk.services.actor import Actor
 from kamdesk.services.customer_list import (
     CustomerFilter,
     CustomerListService,
@@ -85,11 +87,20 @@ class CustomerListModel(QAbstractTableModel):
     """Fires when the latest query raised; carries the exception (the old rows stay)."""
 
     def __init__(
-        self, service: CustomerListService, runner: TaskRunner, parent: Any = None
+        self,
+        service: CustomerListService,
+        runner: TaskRunner,
+        parent: Any = None,
+        *,
+        reader: Callable[[], Actor | None] | None = None,
     ) -> None:
+        """``reader`` names the person the list is for (asked at every query, in the
+        background); the list holds only the accounts they may read."""
         super().__init__(parent)
         self._service = service
         self._runner = runner
+        self._reader = reader
+        self._actor: Actor | None = None
         self._query = CustomerFilter()
         self._ids: list[str] = []
         self._pages: OrderedDict[int, dict[str, CustomerRow]] = OrderedDict()
@@ -115,9 +126,14 @@ class CustomerListModel(QAbstractTableModel):
         """Run the current query again (new, changed and deleted accounts show up)."""
         if self._pending is not None:
             self._pending.cancel()
-        service, query = self._service, self._query
+        service, query, reader = self._service, self._query, self._reader
+
+        def work(progress: object, cancel: object) -> tuple[Actor | None, ListSnapshot]:
+            actor = None if reader is None else reader()
+            return actor, service.snapshot(query, PAGE_SIZE, actor=actor)
+
         handle = self._runner.run(
-            lambda progress, cancel: service.snapshot(query, PAGE_SIZE),
+            work,
             title=tr("Searching the key accounts"),
             show_progress=False,
             on_failure=_reported_by_the_model,
@@ -132,9 +148,10 @@ class CustomerListModel(QAbstractTableModel):
             self.loading_changed.emit(True)
         return handle
 
-    def _answered(self, snapshot: ListSnapshot) -> None:
+    def _answered(self, answer: tuple[Actor | None, ListSnapshot]) -> None:
         if self.sender() is not self._pending:
             return
+        self._actor, snapshot = answer
         self.beginResetModel()
         self._ids = snapshot.ids
         self._pages.clear()
@@ -167,7 +184,7 @@ class CustomerListModel(QAbstractTableModel):
         page = self._pages.get(page_no)
         if page is None:
             first = page_no * PAGE_SIZE
-            rows = self._service.rows(self._ids[first : first + PAGE_SIZE])
+            rows = self._service.rows(self._ids[first : first + PAGE_SIZE], actor=self._actor)
             page = {r.id: r for r in rows}
             self._pages[page_no] = page
             while len(self._pages) > CACHED_PAGES:

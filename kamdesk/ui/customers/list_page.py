@@ -85,6 +85,7 @@ class CustomersPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self._service = services.customer_list
+        self._current_actor = services.shell.current_actor
         self._runner = runner
         self._started = False
 
@@ -132,7 +133,7 @@ class CustomersPage(QWidget):
         filter_rows.setColumnStretch(4, 1)
         filter_rows.addWidget(self.count_label, 1, 5, Qt.AlignmentFlag.AlignRight)
 
-        self.model = CustomerListModel(self._service, runner, self)
+        self.model = CustomerListModel(self._service, runner, self, reader=self._current_actor)
         self.model.loading_changed.connect(self._show_count)
         self.model.snapshot_shown.connect(self._show_count)
         self.model.query_failed.connect(self._query_failed)
@@ -185,9 +186,9 @@ class CustomersPage(QWidget):
     def start(self) -> None:
         """Read the filter choices and the first answer (done once, on first show)."""
         self._started = True
-        service = self._service
+        service, current_actor = self._service, self._current_actor
         self._runner.run(
-            lambda progress, cancel: service.choices(),
+            lambda progress, cancel: service.choices(actor=current_actor()),
             title=tr("Reading the filter choices"),
             show_progress=False,
             on_success=self._fill_choices,

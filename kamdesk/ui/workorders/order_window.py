@@ -134,7 +134,7 @@ class OrderWindow(QWidget):
 
     def reload(self) -> None:
         """Read the order and what the actor may do now, and show both."""
-        self.detail = detail = self._service.get(self.order_id)
+        self.detail = detail = self._service.get(self.order_id, self._actor)
         allowed = self._service.allowed_actions(self._actor, self.order_id)
         self.setWindowTitle(
             tr(
@@ -229,7 +229,7 @@ class OrderWindow(QWidget):
         """Show what the next print will look like; printing from the preview counts it."""
         out = BytesIO()
         try:
-            self._service.printing.preview_pdf(self.order_id, out)
+            self._service.printing.preview_pdf(self.order_id, out, actor=self._actor)
             # imported here: QtPdf loads on the first print, not at start-up
             from kamdesk.ui.workorders.print_preview import PdfPrintout
 
@@ -242,14 +242,14 @@ class OrderWindow(QWidget):
         dialog.open()
 
     def _count_print(self) -> None:
-        self._service.printing.print_pdf(self.order_id, BytesIO())
+        self._service.printing.print_pdf(self.order_id, BytesIO(), actor=self._actor)
         self._after_change()
 
     def print_order(self) -> None:
         """Ask for a printer, then print the PDF the service records as printed."""
         out = BytesIO()
         try:
-            self._service.printing.preview_pdf(self.order_id, out)
+            self._service.printing.preview_pdf(self.order_id, out, actor=self._actor)
             # imported here: QtPdf loads on the first print, not at start-up
             from kamdesk.ui.workorders.print_preview import PdfPrintout
 

@@ -235,7 +235,7 @@ class OrdersPage(QWidget):
             documents = []
             for order_id in order_ids:
                 out = BytesIO()
-                self._service.printing.preview_pdf(order_id, out)
+                self._service.printing.preview_pdf(order_id, out, actor=self.actor)
                 documents.append(out.getvalue())
             # imported here: QtPdf loads on the first print, not at start-up
             from kamdesk.ui.workorders.print_preview import PdfPrintout
@@ -244,7 +244,7 @@ class OrdersPage(QWidget):
             if not printout.print_with_dialog(self):
                 return
             for order_id in order_ids:
-                self._service.printing.print_pdf(order_id, BytesIO())
+                self._service.printing.print_pdf(order_id, BytesIO(), actor=self.actor)
         except KamdeskError as exc:
             show_failure(self, tr("Print selected orders"), exc)
             return
