@@ -148,6 +148,15 @@ def judge(kpi: KpiDef, value: float | None, target: float | None) -> TargetStatu
     return TargetStatus.MET if met else TargetStatus.MISSED
 
 
+def target_of(kpi: KpiDef, figure: Figure, targets: Mapping[str, float]) -> float | None:
+    """The target of ``kpi`` among ``targets`` (by KPI code); without a ``K14`` row,
+    K14 targets its revenue target in full (100 %) when there is one (a denominator)."""
+    target = targets.get(kpi.code)
+    if target is None and kpi.code == "K14" and figure.denominator:
+        return 1.0
+    return target
+
+
 def evaluation_lines(
     figures: Mapping[str, Figure], targets: Mapping[str, float]
 ) -> tuple[EvaluationLine, ...]:
@@ -155,9 +164,7 @@ def evaluation_lines(
     lines = []
     for kpi in KPIS:
         figure = figures.get(kpi.code) or Figure.of(kpi.code, 0.0, 0.0)
-        target = targets.get(kpi.code)
-        if target is None and kpi.code == "K14" and figure.denominator:
-            target = 1.0  # the revenue target itself, in full
+        target = target_of(kpi, figure, targets)
         lines.append(EvaluationLine(kpi, figure, target, judge(kpi, figure.value, target)))
     return tuple(lines)
 

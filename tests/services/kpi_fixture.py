@@ -239,3 +239,26 @@ def build(path: Path) -> Built:
             )  # fmt: skip
             s.add(forecast)
     return b
+
+
+KPI_TARGETS: tuple[tuple[str, str, str, date, float], ...] = (
+    # (scope, id key, metric, month, ratio) — KPI targets in the KPI's own unit.
+    ("branch", "branch", "K01", date(2026, 10, 1), 0.9),  # value 80 %: not met
+    ("branch", "branch", "K12", date(2026, 10, 1), 4.0),  # value 4.25: met
+    ("branch", "branch", "K01", date(2026, 9, 1), 0.85),
+    ("branch", "branch", "K01", date(2026, 11, 1), 0.95),  # the latest of Q4
+    ("group", "g1", "K01", date(2026, 10, 1), 0.75),
+    ("am", "am1", "K01", date(2026, 10, 1), 0.8),
+)
+
+
+def add_kpi_targets(b: Built) -> Built:
+    """HQ's KPI targets of :data:`KPI_TARGETS`, plus a deleted one (K05) that counts not."""
+    with Session(b.engine) as s, s.begin():
+        for scope, key, metric, month, ratio in KPI_TARGETS:
+            s.add(Target(branch_id=b.ids["branch"], scope=scope, scope_id=b.ids[key],
+                         metric=metric, month=month, ratio=ratio))  # fmt: skip
+        s.add(Target(branch_id=b.ids["branch"], scope="branch", scope_id=b.ids["branch"],
+                     metric="K05", month=date(2026, 10, 1), ratio=0.1,
+                     deleted_at=datetime(2026, 10, 2, tzinfo=SHANGHAI)))  # fmt: skip
+    return b

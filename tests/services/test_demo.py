@@ -29,6 +29,7 @@ from kamdesk.domain.customers.names import normalize_name
 from kamdesk.domain.customers.phone import PhoneKind, parse_phone
 from kamdesk.domain.customers.pinyin_keys import pinyin_keys
 from kamdesk.domain.customers.visits import DEFAULT_VISIT_INTERVAL_DAYS
+from kamdesk.domain.kpi import parse_period
 from kamdesk.domain.progress import Cancelled
 from kamdesk.domain.working_calendar import ChineseWorkingCalendar
 from kamdesk.domain.workorders.deadline import order_clock
@@ -38,8 +39,9 @@ from kamdesk.domain.workorders.payloads import DERIVED_FIELDS, normalise
 from kamdesk.domain.workorders.view import OrderView, advance
 from kamdesk.domain.workorders.vocabulary import Action, Role, State
 from kamdesk.errors import KamdeskError
-from kamdesk.services.demo import DEFAULT_NOW, DemoSpec, generate_demo
+from kamdesk.services.demo import DEFAULT_NOW, DemoSpec, catalog, generate_demo
 from kamdesk.services.demo import generate as generate_module
+from kamdesk.services.kpi import KpiService
 
 SPEC = DemoSpec(accounts=200, orders=2_000, seed=7)
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -265,6 +267,27 @@ def test_agreement_months_add_up_to_the_agreement(demo: Demo) -> None:
         "JOIN agreement_months m ON m.agreement_id = a.id GROUP BY a.id"
     )
     assert all(total == split for total, split in rows)
+
+
+def test_hq_publishes_the_kpi_standards_wherever_it_sets_a_revenue_target(demo: Demo) -> None:
+    db = demo.db()
+    revenue = set(db.execute("SELECT scope, scope_id, month FROM targets WHERE metric = 'revenue'"))
+    kpis: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
+    for scope, scope_id, day, metric, ratio, amount in db.execute(
+        "SELECT scope, scope_id, month, metric, ratio, amount FROM targets "
+        "WHERE metric != 'revenue'"
+    ):
+        assert amount is None
+        kpis[(scope, scope_id, day)][metric] = ratio
+    assert {scope for scope, _, _ in revenue} == {"branch", "group", "am"}
+    assert set(kpis) == revenue
+    assert all(found == dict(catalog.KPI_STANDARDS) for found in kpis.values())
+    engine = open_database(demo.path)
+    try:  # what the dashboard's tiles read for the last complete month
+        october = KpiService(engine).targets(parse_period("2026-10"))
+    finally:
+        engine.dispose()
+    assert october == dict(catalog.KPI_STANDARDS)
 
 
 def test_some_accounts_are_overdue_for_a_visit(demo: Demo) -> None:

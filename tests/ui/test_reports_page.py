@@ -44,6 +44,7 @@ def services(built: Built) -> Services:
 def page(qtbot: Any, services: Services, runner: TaskRunner) -> ReportsPage:
     widget = ReportsPage(services, runner)
     qtbot.addWidget(widget)
+    widget.tabs.setCurrentWidget(widget.tables)  # these tests are about the tables
     with qtbot.waitSignal(widget.pack_shown, timeout=10_000):
         widget.set_period(OCTOBER)
     return widget

@@ -109,6 +109,16 @@ class KpiPack:
     previous_total: KpiRow | None = None
 
 
+@dataclass(frozen=True)
+class MonthTotal:
+    """One month of a monthly trend: the total's figures and the KPI targets published
+    for that month (by KPI code, in the KPI's unit)."""
+
+    period: Period
+    figures: Mapping[str, Figure]
+    targets: Mapping[str, float] = field(default_factory=dict)
+
+
 def empty_figures() -> dict[str, Figure]:
     """Every KPI without a value (0 / 0)."""
     return {k.code: Figure.of(k.code, 0.0, 0.0) for k in KPIS}

@@ -100,6 +100,16 @@ def month(year: int, month_no: int) -> Period:
     return Period.of_kind(date(year, month_no, 1), "month")
 
 
+def months_ending(period: Period, count: int) -> tuple[Period, ...]:
+    """The ``count`` calendar months up to the month of ``period``'s last day, oldest
+    first (a monthly trend ending with ``period``)."""
+    last = period.last
+    return tuple(
+        Period.of_kind(_month_start(last.year, last.month - back), "month")
+        for back in range(count - 1, -1, -1)
+    )
+
+
 def parse_period(text: str) -> Period:
     """Read a period as typed on the command line or chosen in the UI."""
     value = text.strip()

@@ -133,6 +133,27 @@ LEADER_VALUE_THRESHOLD_FEN = 10_000_000
 CONFIRMATION_TARGET_DAYS = 2
 """Resource confirmation target (DOMAIN.md K03 default: 2 working days)."""
 
+KPI_STANDARDS: tuple[tuple[str, float], ...] = (
+    ("K01", 0.90),
+    ("K02", 9.0),
+    ("K03a", 24.0),
+    ("K03b", 0.95),
+    ("K04", 0.90),
+    ("K05", 0.10),
+    ("K06", 0.95),
+    ("K07", 0.01),
+    ("K08", 3.0),
+    ("K09", 0.90),
+    ("K10", 4.0),
+    ("K11", 0.01),
+    ("K12", 4.5),
+    ("K13", 0.85),
+    ("K15", 0.90),
+)
+"""The KPI targets HQ publishes every month for the branch, each group and each account
+manager alike (``targets`` rows: metric = KPI code, value in ``ratio`` in the KPI's
+unit). K14 targets the revenue target in full; revenue growth has no standard."""
+
 
 def promised_days(product: ProductDef, grade: str) -> int:
     """Promised days of an order: grade A accounts get circuits two days sooner

@@ -2,7 +2,9 @@
 
 Targets (revenue, per month): each account manager's is the billed revenue of their
 accounts that month plus 0-12 %, rounded to 100 CNY; groups and the branch sum their
-managers'. The current and next month extend the last billed month by 5 %.
+managers'. The current and next month extend the last billed month by 5 %. KPI targets
+(per month): :data:`catalog.KPI_STANDARDS` for the branch, every group and every
+account manager.
 
 Forecasts (demand forms per product): each account manager's monthly forecast is the
 number of demand orders their accounts can be expected to raise, ±25 %, so forecast
@@ -52,11 +54,16 @@ def target_rows(ref: Reference, plans: Sequence[AccountPlan], mint: IdMinter) ->
     rows: list[Row] = []
 
     def add(scope: str, scope_id: str, month: tuple[int, int], amount: int) -> None:
-        day = month_start(*month)
+        day = day_text_of(month_start(*month))
         rows.append(
-            (*sync(mint(), created), ref.branch_id, scope, scope_id, "revenue",
-             day_text_of(day), amount, None, "")
+            (*sync(mint(), created), ref.branch_id, scope, scope_id, "revenue", day, amount,
+             None, "")
         )  # fmt: skip
+        for code, ratio in catalog.KPI_STANDARDS:
+            rows.append(
+                (*sync(mint(), created), ref.branch_id, scope, scope_id, code, day, None,
+                 ratio, "")
+            )  # fmt: skip
 
     group_sum: dict[tuple[str, int], int] = defaultdict(int)
     for group, ams in ref.ams_by_group.items():

@@ -27,20 +27,22 @@ from kamdesk.domain.kpi.figures import (
     Grain,
     KpiPack,
     KpiRow,
+    MonthTotal,
     empty_figures,
     roll_up,
 )
-from kamdesk.domain.kpi.period import Period
+from kamdesk.domain.kpi.period import Period, months_ending
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.reports.kpi_context import DataSheet, KpiReportContext
 from kamdesk.services.actor import Actor
-from kamdesk.services.audit.events import record
 from kamdesk.services.kpi import summary, summary_read
 from kamdesk.services.kpi.details import data_sheets
 from kamdesk.services.kpi.facts import DIMENSIONS, FAMILIES, Family, grain_sql, ids_sql
 from kamdesk.services.kpi.params import period_params
+from kamdesk.services.kpi.targets import kpi_targets
+from kamdesk.services.report_audit import record_report_export
 from kamdesk.services.uow import read_session, write_session
 
 define({"kpi.unknown_code": N_("There is no KPI with the code {kpi}.")})
@@ -190,6 +192,38 @@ class KpiService:
             previous_total=previous,
         )
 
+    def targets(
+        self, period: Period, dimension: Dimension = Dimension.TOTAL, key: str = NO_KEY
+    ) -> dict[str, float]:
+        """The KPI targets HQ published for ``dimension = key`` in ``period``, by KPI
+        code in the KPI's unit (see :mod:`kamdesk.services.kpi.targets`)."""
+        with read_session(self._engine) as session:
+            return kpi_targets(session, period, dimension, key)
+
+    def monthly_trend(
+        self,
+        period: Period,
+        months: int = 12,
+        *,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> tuple[MonthTotal, ...]:
+        """The total figures and targets of each of the ``months`` calendar months up to
+        the month of ``period``'s last day, oldest first: the figures :meth:`pack`
+        gives for each month alone, read in one unit of work."""
+        periods = months_ending(period, months)
+        trend: list[MonthTotal] = []
+        with read_session(self._engine) as session:
+            for i, one in enumerate(periods):
+                check_cancel(cancel)
+                if progress is not None:
+                    progress(i, len(periods), tr("Computing the monthly trend…"))
+                figures = figures_by_dimension(
+                    session, one, (), None, cancel, use_summary=self._use_summary
+                )
+                trend.append(MonthTotal(one, _total(figures), kpi_targets(session, one)))
+        return tuple(trend)
+
     def data_sheets(self, period: Period) -> tuple[DataSheet, ...]:
         """The orders, complaints and visits behind the figures, streamed (see
         :mod:`kamdesk.services.kpi.details`)."""
@@ -209,16 +243,14 @@ class KpiService:
         sheets = self.data_sheets(period) if with_data else ()
         return KpiReportContext(pack, utcnow(), tuple(dimensions), sheets)
 
-    def record_export(self, actor: Actor | None, period: Period, fmt: str, path: Path) -> None:
+    def record_export(
+        self, actor: Actor | None, period: Period, fmt: str, path: Path, *, scheduled: bool = False
+    ) -> None:
         """Log that ``actor`` wrote the KPI report of ``period`` as ``fmt`` to ``path`` (an
         ``export`` audit event; KPI figures decide pay). Call it once the file is in place."""
-        with write_session(self._engine, actor=actor) as s:
-            record(
-                s,
-                "export",
-                entity="kpi_report",
-                details={"period": period.label, "format": fmt, "file": path.name[:120]},
-            )
+        record_report_export(
+            self._engine, actor, "kpi_report", period, fmt, path, scheduled=scheduled
+        )
 
     def figure_ids(
         self,

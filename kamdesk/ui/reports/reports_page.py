@@ -1,12 +1,14 @@
-"""报表: K01–K16 of a period in total (value, numerator, denominator, previous period,
-trend) and by industry group, AM, workstation or product; the rows behind a figure on
-double-click; 导出 PDF… and 导出 Excel…; the monthly evaluation sheets (月度评估表) of
-the people the signed-in user may see, as PDF or Excel.
+"""报表: the dashboard of a period (KPI tiles against their targets, the monthly trend,
+groups or AMs side by side; :mod:`kamdesk.ui.reports.dashboard`) and the tables of
+K01–K16 in total (value, numerator, denominator, previous period, trend) and by
+industry group, AM, workstation or product; the rows behind a figure on a click of a
+tile, point or bar, or a double-click of a cell; 导出 PDF… and 导出 Excel…; the monthly
+evaluation sheets (月度评估表) of the people the signed-in user may see, as PDF or Excel.
 
-The page owns no data: the pack is read on the task runner's read lane whenever the
-period or dimension changes (a newer request supersedes an older one still running),
-and exports run there too with progress and 取消. Hazard: the previous-period column
-compares totals only; dimension rows show this period.
+The page owns no data: the figures are read on the task runner's read lane whenever
+the period or dimension changes (a newer request supersedes an older one still
+running), and exports run there too with progress and 取消. Hazard: the
+previous-period column compares totals only; dimension rows show this period.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +41,9 @@ from kamdesk.services.container import Services
 from kamdesk.ui.file_dialogs import save_file
 from kamdesk.ui.messages import failure_text
 from kamdesk.ui.page_header import PageHeader
-from kamdesk.ui.reports.exports import export_evaluation, export_report, read_pack
+from kamdesk.ui.reports.dashboard import DashboardView
+from kamdesk.ui.reports.dashboard_data import ReportsData, read_reports
+from kamdesk.ui.reports.exports import export_evaluation, export_report
 from kamdesk.ui.reports.figure_ids_dialog import FigureIdsDialog
 from kamdesk.ui.reports.kpi_models import DimensionModel, FigureRef, SummaryModel
 from kamdesk.ui.reports.period_chooser import PeriodChooser
@@ -70,7 +75,8 @@ def _table(model: SummaryModel | DimensionModel, name: str) -> QTableView:
 
 
 class ReportsPage(QWidget):
-    """Period and dimension choosers, the KPI tables and the export buttons."""
+    """Period and dimension choosers, the dashboard, the KPI tables and the export
+    buttons."""
 
     pack_shown = Signal()
     """Fires after a freshly read pack is on screen."""
@@ -88,6 +94,7 @@ class ReportsPage(QWidget):
         self._loading: TaskHandle | None = None
         self._loaded_once = False
         self.pack: KpiPack | None = None
+        self.data: ReportsData | None = None
         self.exports: list[TaskHandle] = []
         self.ids_dialog: FigureIdsDialog | None = None
 
@@ -124,7 +131,8 @@ class ReportsPage(QWidget):
         choosers.addWidget(QLabel(tr("Period:")))
         choosers.addWidget(self.period_chooser)
         choosers.addSpacing(16)
-        choosers.addWidget(QLabel(tr("By:")))
+        self.dimension_label = QLabel(tr("By:"))
+        choosers.addWidget(self.dimension_label)
         choosers.addWidget(self.dimension_box)
         choosers.addSpacing(16)
         choosers.addWidget(self.status_label, 1)
@@ -145,12 +153,25 @@ class ReportsPage(QWidget):
         splitter.addWidget(self.dimension_view)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self.tables = QWidget()
+        tables_layout = QVBoxLayout(self.tables)
+        tables_layout.setContentsMargins(0, 6, 0, 0)
+        tables_layout.addWidget(splitter, 1)
+        tables_layout.addWidget(hint)
+
+        self.dashboard = DashboardView()
+        self.dashboard.figure_requested.connect(self.show_figure_ids)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.dashboard, tr("Dashboard"))
+        self.tabs.addTab(self.tables, tr("Tables"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed()
 
         body = QVBoxLayout()
         body.setContentsMargins(20, 0, 20, 12)
         body.addLayout(choosers)
-        body.addWidget(splitter, 1)
-        body.addWidget(hint)
+        body.addWidget(self.tabs, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
@@ -162,6 +183,12 @@ class ReportsPage(QWidget):
         self.dimension_box.currentIndexChanged.connect(self.reload)
 
     # --- reading --------------------------------------------------------------------
+
+    def _tab_changed(self) -> None:
+        """The dimension chooser belongs to the tables (the dashboard has its own)."""
+        on_tables = self.tabs.currentWidget() is self.tables
+        self.dimension_label.setVisible(on_tables)
+        self.dimension_box.setVisible(on_tables)
 
     def dimension(self) -> Dimension:
         return Dimension(self.dimension_box.currentData())
@@ -184,7 +211,7 @@ class ReportsPage(QWidget):
         period, dimension = self.period_chooser.period(), self.dimension()
         self.status_label.setText(tr("Computing KPIs…"))
         handle = self._runner.run(
-            functools.partial(read_pack, self._services.kpi, period, dimension),
+            functools.partial(read_reports, self._services.kpi, period, dimension),
             title=tr("Computing the KPIs of {period}", period=period.label),
             on_success=self._show_pack,
             on_failure=self._show_failure,
@@ -193,11 +220,12 @@ class ReportsPage(QWidget):
         self._loading = handle
         return handle
 
-    def _show_pack(self, pack: KpiPack) -> None:
+    def _show_pack(self, data: ReportsData) -> None:
         if self.sender() is not self._loading:
             return  # superseded by a newer request
-        dimension = self.dimension()
-        self.pack = pack
+        dimension, pack = self.dimension(), data.pack
+        self.data, self.pack = data, pack
+        self.dashboard.show_data(data)
         self.summary_model.show_pack(pack)
         rows = pack.rows.get(dimension, ())
         self.dimension_model.show_rows(dimension, rows)
@@ -221,9 +249,11 @@ class ReportsPage(QWidget):
             if ref is not None:
                 self.show_figure_ids(ref)
 
-    def show_figure_ids(self, ref: FigureRef) -> TaskHandle:
-        """Read the ids behind ``ref`` in the background and list them in a dialog."""
-        period = self.pack.period if self.pack is not None else self.period_chooser.period()
+    def show_figure_ids(self, ref: FigureRef, period: Period | None = None) -> TaskHandle:
+        """Read the ids behind ``ref`` of ``period`` (by default the period shown) in
+        the background and list them in a dialog."""
+        if period is None:
+            period = self.pack.period if self.pack is not None else self.period_chooser.period()
         kpi = self._services.kpi
 
         def work(progress: object, cancel: object) -> tuple[str, ...]:
