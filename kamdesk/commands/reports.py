@@ -3,20 +3,27 @@ evaluation sheets as PDF and/or Excel, for scripts and scheduled runs.
 
     kamdesk report kpi --period 2026-10 --by group,am --format pdf,xlsx --out DIR
     kamdesk report evaluation --month 2026-10 [--person LOGIN] --format pdf,xlsx --out DIR
+    kamdesk report scheduled [--now 2026-11-01T00:30+08:00]
 
 Writes ``DIR/kpi-<period>.pdf|xlsx`` or ``DIR/evaluation-<month>[-<login>].pdf|xlsx``
 (the directory is created) and prints each path. The files of one run come from one
 computation, so they agree. Evaluation sheets are read as the branch's admin (else
 its leader), i.e. every account manager of the branch.
+``report scheduled`` writes what the branch's monthly schedule (设置 › 月度报表) says is
+due and not yet written, prints each path, and is meant for the Windows task scheduler;
+see :mod:`kamdesk.services.scheduled_reports`.
 The database is the global ``--db`` (also accepted after the verb), else the default.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import datetime
 from pathlib import Path
 
 from kamdesk.commands.common import cli_actor, db_option, open_engine, progress_printer
+from kamdesk.domain.clock import SHANGHAI
 from kamdesk.domain.kpi.figures import Dimension
 from kamdesk.domain.kpi.period import parse_period
 from kamdesk.errors import KamdeskError, define
@@ -26,6 +33,10 @@ define(
     {
         "cli.bad_dimension": N_("Unknown dimension {name}; choose from {choices}."),
         "cli.bad_format": N_("Unknown format {name}; choose pdf and/or xlsx."),
+        "cli.bad_instant": N_(
+            "Cannot read the time {text!r}: use e.g. 2026-11-01T00:30 (Shanghai time) or "
+            "2026-10-31T16:30+00:00."
+        ),
     }
 )
 
@@ -103,8 +114,39 @@ def _cmd_evaluation(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_instant(text: str) -> datetime:
+    """An ISO time; one without a zone is Shanghai time."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise KamdeskError("cli.bad_instant", text=text) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=SHANGHAI)
+
+
+def _cmd_scheduled(args: argparse.Namespace) -> int:
+    from kamdesk.services.container import Services
+
+    now = parse_instant(args.now) if args.now else None
+    engine = open_engine(args)
+    try:
+        scheduled = Services(engine).scheduled_reports
+        if not scheduled.schedule().enabled:
+            print(tr("The monthly reports are switched off (Settings)."), file=sys.stderr)
+            return 0
+        run = scheduled.generate_due(now, progress=progress_printer())
+        for path in run.written:
+            print(path)
+        for label in run.busy:
+            print(tr("{month} is being written by another run.", month=label), file=sys.stderr)
+        if not run.written and not run.months and not run.busy:
+            print(tr("No monthly report is due."), file=sys.stderr)
+    finally:
+        engine.dispose()
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``report kpi`` and ``report evaluation`` to the ``kamdesk`` parser."""
+    """Add ``report kpi``, ``report evaluation`` and ``report scheduled`` to the parser."""
     report = sub.add_parser("report", help=tr("reports for HQ"))
     verbs = report.add_subparsers(dest="report_command", required=True)
     kpi = verbs.add_parser("kpi", help=tr("KPI report of a period (PDF and/or Excel)"))
@@ -131,3 +173,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     evaluation.add_argument("--out", type=Path, default=Path("."), help=tr("folder to write to"))
     db_option(evaluation)
     evaluation.set_defaults(func=_cmd_evaluation)
+    scheduled = verbs.add_parser(
+        "scheduled", help=tr("write the monthly reports that are due (for the task scheduler)")
+    )
+    scheduled.add_argument(
+        "--now", default=None, help=tr("act as if it were this time (ISO, default: now)")
+    )
+    db_option(scheduled)
+    scheduled.set_defaults(func=_cmd_scheduled)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from kamdesk.services.customer_export import CustomerExportService
     from kamdesk.services.customer_import import CustomerImportService
     from kamdesk.services.order_import import OrderImportService
+    from kamdesk.services.scheduled_reports import ScheduledReportService
 
 
 @dataclass
@@ -113,3 +114,9 @@ class Services:
         from kamdesk.services.backups import BackupService
 
         return BackupService(self.engine)
+
+    @cached_property
+    def scheduled_reports(self) -> ScheduledReportService:
+        from kamdesk.services.scheduled_reports import ScheduledReportService
+
+        return ScheduledReportService(self.engine, self.kpi, self.evaluation)

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, or_, select
@@ -55,6 +56,7 @@ from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.services.actor import Actor
 from kamdesk.services.kpi.service import figures_by_dimension
+from kamdesk.services.report_audit import record_report_export
 from kamdesk.services.scope import BRANCH_WIDE_ROLES
 from kamdesk.services.uow import read_session
 
@@ -228,6 +230,16 @@ class EvaluationService:
             progress(1, 1, tr("Evaluation sheets ready"))
         sheets.sort(key=lambda p: (p.group, p.name, p.login))
         return EvaluationReport(period, branch or "", schedule, tuple(sheets), utcnow())
+
+    def record_export(
+        self, actor: Actor | None, period: Period, fmt: str, path: Path, *, scheduled: bool = False
+    ) -> None:
+        """Log that ``actor`` wrote the evaluation sheets of ``period`` as ``fmt`` to
+        ``path`` (an ``export`` audit event: they show pay). Call it once the file is in
+        place."""
+        record_report_export(
+            self._engine, actor, "evaluation_sheets", period, fmt, path, scheduled=scheduled
+        )
 
     def _figures(
         self,

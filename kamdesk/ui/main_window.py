@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kamdesk.domain.progress import Cancelled
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import N_, tr
 from kamdesk.services.container import Services
 from kamdesk.services.my_day import MyDay
+from kamdesk.services.scheduled_reports import ScheduledRun
 from kamdesk.services.shell import ShellCounts, ShellStatus
 from kamdesk.ui.customer_file.opener import CustomerFileOpener
 from kamdesk.ui.customers.list_page import CustomersPage
@@ -41,9 +43,11 @@ from kamdesk.ui.messages import failure_text
 from kamdesk.ui.navigation import NavigationColumn
 from kamdesk.ui.pages.backups_panel import BackupsPanel
 from kamdesk.ui.pages.home import HomePage
+from kamdesk.ui.pages.scheduled_reports_panel import ScheduledReportsPanel
 from kamdesk.ui.pages.settings import SettingsPage
 from kamdesk.ui.preferences import Preferences
 from kamdesk.ui.reports import ReportsPage
+from kamdesk.ui.reports.report_scheduler import ReportScheduler
 from kamdesk.ui.status_bar import ShellStatusBar
 from kamdesk.ui.sync.sync_page import SyncPage
 from kamdesk.ui.sync.sync_scheduler import SyncScheduler, interval_minutes
@@ -124,6 +128,11 @@ class MainWindow(QMainWindow):
             services.sync, runner, interval_ms=interval_minutes(prefs) * 60_000, parent=self
         )
         self.customer_requested.connect(self.open_customer_file)
+        self.report_scheduler = ReportScheduler(services.scheduled_reports, runner, parent=self)
+        self.report_scheduler.succeeded.connect(self._reports_written)
+        self.report_scheduler.failed.connect(self._reports_failed)
+        self._report_outcome: ScheduledRun | BaseException | None = None
+        """The last check that wrote files or failed, shown in the status bar."""
 
         geometry, state, page = prefs.window_layout()
         self._build(page if 0 <= page < len(PAGES) else 0)
@@ -137,6 +146,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self.refresh_status)
         self._refresh_timer.start()
         self.sync_scheduler.start()
+        self.report_scheduler.start()
         self.refresh()
 
     # --- building -------------------------------------------------------------------
@@ -166,6 +176,9 @@ class MainWindow(QMainWindow):
         self.status_bar = ShellStatusBar()
         self.status_bar.show_database(self._shell.database_path)
         self.status_bar.conflicts_clicked.connect(self._show_conflicts)
+        self.status_bar.report_notice_clicked.connect(self._open_report_notice)
+        self._show_report_outcome()
+        self.sync_scheduler.progressed.connect(self.status_bar.show_sync_progress)
         self.setStatusBar(self.status_bar)
 
         for action in self._page_actions:
@@ -218,6 +231,9 @@ class MainWindow(QMainWindow):
             self.backups_panel.restored.connect(self._database_restored)
             self.backups_panel.restore_failed.connect(self._restore_failed)
             self.settings_page.add_section(self.backups_panel)
+            self.scheduled_reports_panel = ScheduledReportsPanel(self._services, self._runner)
+            self.scheduled_reports_panel.saved.connect(lambda _: self.report_scheduler.check())
+            self.settings_page.add_section(self.scheduled_reports_panel)
             return self.settings_page
         if entry.key == "customers":
             self.customers_page = CustomersPage(self._services, self._runner)
@@ -337,6 +353,50 @@ class MainWindow(QMainWindow):
         if handle.lane is Lane.WRITE and not self._reopening:
             self.refresh()
 
+    # --- monthly reports ------------------------------------------------------------
+
+    def _reports_written(self, run: ScheduledRun) -> None:
+        if run.written and run.folder is not None:
+            self._report_outcome = run
+        elif not isinstance(self._report_outcome, BaseException):
+            return
+        else:
+            self._report_outcome = None  # the failure shown before is over
+        self._show_report_outcome()
+
+    def _reports_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):  # stopped for a restore or on closing
+            return
+        self._report_outcome = exc
+        self._show_report_outcome()
+        reason = failure_text(tr("Monthly reports"), exc)
+        self.status_bar.showMessage(reason, 15_000)
+        if shiboken6.isValid(self.scheduled_reports_panel):
+            self.scheduled_reports_panel.show_failure(reason)
+
+    def _show_report_outcome(self) -> None:
+        """The last check's outcome in the status bar, in the current language."""
+        if not (shiboken6.isValid(self) and shiboken6.isValid(self.status_bar)):
+            return
+        outcome = self._report_outcome
+        if isinstance(outcome, BaseException):
+            reason = failure_text(tr("Monthly reports"), outcome)
+            self.status_bar.show_report_notice(tr("Monthly reports not written"), None, reason)
+        elif outcome is not None:
+            months = ", ".join(outcome.months)
+            text = tr("Monthly reports written: {months}", months=months)
+            self.status_bar.show_report_notice(text, outcome.folder)
+        else:
+            self.status_bar.show_report_notice("", None)
+
+    def _open_report_notice(self, folder: Path | None) -> None:
+        """The folder of the reports just written; after a failure, their setting."""
+        if folder is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        else:
+            self.show_page(PAGE_INDEX["settings"])
+            self.scheduled_reports_panel.setFocus()
+
     # --- restore --------------------------------------------------------------------
 
     def _pause_for_restore(self) -> None:
@@ -344,6 +404,7 @@ class MainWindow(QMainWindow):
         self._reopening = True
         self._refresh_timer.stop()
         self.sync_scheduler.stop()
+        self.report_scheduler.stop()
 
     def _database_restored(self, _result: object) -> None:
         self.reopen_requested.emit()
@@ -354,6 +415,7 @@ class MainWindow(QMainWindow):
             self._reopening = False
             self._refresh_timer.start()
             self.sync_scheduler.start()
+            self.report_scheduler.start()
             self.refresh()
         else:  # the file may have been replaced: only a fresh start knows
             self._database_restored(None)
@@ -463,5 +525,6 @@ class MainWindow(QMainWindow):
                 handle.cancel()
         self._refresh_timer.stop()
         self.sync_scheduler.stop()
+        self.report_scheduler.stop()
         self._prefs.save_window_layout(self.saveGeometry(), self.saveState(), self.current_page())
         event.accept()

@@ -51,6 +51,7 @@ from kamdesk.services.customer_file.drafts import (
 )
 from kamdesk.services.customer_list import AccountStatus, CustomerFilter
 from kamdesk.services.order_import import ORDER_COLUMNS
+from kamdesk.services.scheduled_reports import ReportSchedule
 from kamdesk.services.workorders import OrderQuery, StepPlan
 from tests.security.matrix_world import (
     ROLES,
@@ -494,6 +495,15 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "backups.daily_if_due": (
         Case(lambda w, a: w.services.backups.daily_if_due(a), ALL, writes=True),
     ),
+    "evaluation.record_export": (
+        Case(lambda w, a: w.services.evaluation.record_export(
+            a, month(2026, 10), "pdf", w.path.parent / "evaluation.pdf"), ALL, writes=True),
+    ),
+    "scheduled_reports.save_schedule": (
+        Case(lambda w, a: w.services.scheduled_reports.save_schedule(
+            a, ReportSchedule(enabled=True, folder=str(w.path.parent / "monthly"))),
+            {"leader", "admin"}, writes=True),
+    ),
 }  # fmt: skip
 
 SYSTEM: dict[str, str] = {
@@ -533,6 +543,11 @@ SYSTEM: dict[str, str] = {
     "backups.list_backups": "file names and times",
     "backups.check_for_restore": "checks a backup file and says what a restore would lose; "
     "the restore itself is the admin's",
+    "scheduled_reports.schedule": "the branch's monthly report setting, read by every session",
+    "scheduled_reports.due_reports": "which months are due (labels and file names)",
+    "scheduled_reports.history": "which months were written (labels and times)",
+    "scheduled_reports.generate_due": "the branch's monthly files, written by whichever "
+    "session checks (as the daily backup); read as the branch's admin or leader",
 }
 """Operations that act for no particular person, with the reason."""
 
