@@ -1,5 +1,6 @@
 """Benchmarks: sync with HQ on loopback PostgreSQL (issue 6: 10k changes ≤ 3 s; idle
-sync on 1M rows ≤ 1.2 × idle sync on 10k rows).
+sync on 1M rows ≤ 1.2 × idle sync on 10k rows; a 100k-row first load, interrupted and
+resumed).
 
 - ``sync-push``: 10k customer changes in a desktop's outbox pushed, applied at HQ and
   acknowledged (one ``sync_once``); baseline: the same rows inserted into HQ's
@@ -7,6 +8,9 @@ sync on 1M rows ≤ 1.2 × idle sync on 10k rows).
 - ``sync-idle``: median idle round (nothing to push or pull) against a branch of an
   HQ holding 1M rows in ``sync_rows`` (bulk-inserted directly), baseline the same
   against 10k rows; ratio printed and budgeted.
+- ``sync-first-load``: a fresh desktop's first load of 100k rows (5k at ``small``
+  scale) cut inside a page half-way and resumed, against the same load uncut; no
+  completed page may be fetched twice (:func:`run_first_load`).
 
 HQ runs in-process on uvicorn over a throw-away PostgreSQL database
 (``KAMDESK_PG_URL``, default ``postgres@127.0.0.1:5432``), dropped afterwards.
@@ -212,3 +216,105 @@ def _bulk_floor(admin_db: object) -> float:
             )
         )
     return time.perf_counter() - start
+
+
+FIRST_LOAD_ROWS = {"small": 5_000, "full": 100_000}
+FIRST_LOAD_RATIO_BUDGET = 1.25
+
+
+def _template(url: str, folder: Path, admin_db: object, refs: object) -> dict[str, object]:
+    """A customer payload exactly as a desktop sends it (the bulk rows copy it)."""
+    import sqlalchemy as sa
+
+    from kamdesk.db.models import Customer, OutboxEntry
+    from kamdesk.services.uow import write_session
+
+    writer = _desk(folder, "template", url, admin_db, refs.code)  # type: ignore[attr-defined]
+    with write_session(writer.engine) as s:  # type: ignore[attr-defined]
+        s.add(
+            Customer(
+                branch_id=refs.branch_id, name="模板", credit_code="9133",  # type: ignore[attr-defined]
+                category="enterprise", level="A", grade="B",
+                owner_id=refs.staff_id, opened_at=OPENED,  # type: ignore[attr-defined]
+            )
+        )  # fmt: skip
+        s.flush()
+        payload = dict(s.scalars(sa.select(OutboxEntry)).one().payload)
+    writer.sync_now()  # type: ignore[attr-defined]
+    return payload
+
+
+def _fresh_desk(folder: Path, name: str, url: str, admin_db: object, branch: str) -> object:
+    """A registered desk that has not pulled anything yet."""
+    from kamdesk.db.startup import open_database
+    from kamdesk.hq import admin
+    from kamdesk.services.sync import SyncService
+
+    engine = open_database(folder / f"{name}.sqlite")
+    sync = SyncService(engine)
+    sync.register(url, admin.issue_code(admin_db, branch).code, name)  # type: ignore[arg-type]
+    return sync
+
+
+@benchmark(
+    "sync-first-load",
+    "first load of a large branch, cut mid-way and resumed, vs. one uninterrupted (PostgreSQL)",
+    order=61,
+)
+def run_first_load(ctx: Context) -> list[Measurement]:
+    """``sync-first-load``: a fresh desktop's first load of a branch of 100k customer
+    rows (5k at ``small`` scale), its connection cut inside a page half-way and the load
+    resumed in a second round; baseline: the same load without a cut. Also checks that
+    no completed page is fetched twice and the desktop ends with every row."""
+    from kamdesk.errors import KamdeskError
+    from kamdesk.hq.database import admin_engine, migrate
+    from kamdesk.sync.engine import PULL_LIMIT
+    from tests.hq.fault_proxy import FaultProxy
+    from tests.hq.sync_world import fill_branch, publish_reference
+
+    rows = FIRST_LOAD_ROWS.get(ctx.scale, FIRST_LOAD_ROWS["small"])
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        _pg_database(f"kamdesk_bench_load_{os.getpid()}") as url,
+    ):
+        folder = Path(tmp)
+        migrate(url)
+        admin_db = admin_engine(url)
+        refs = publish_reference(admin_db, "LOAD", "首次加载分公司")
+        with _hq(url) as hq:
+            head = fill_branch(
+                admin_db, refs.branch_id, "customers", _template(hq, folder, admin_db, refs), rows
+            )
+            pages = -(-head // PULL_LIMIT)
+            with FaultProxy(int(hq.rsplit(":", 1)[1])) as proxy:  # both through the proxy
+                whole = _fresh_desk(folder, "whole", proxy.url, admin_db, refs.code)
+                start = time.perf_counter()
+                report = whole.sync_now()  # type: ignore[attr-defined]
+                whole_s = time.perf_counter() - start
+                assert report.complete and report.pulled == head, report
+
+                cut = _fresh_desk(folder, "cut", proxy.url, admin_db, refs.code)
+                proxy.targets.clear()
+                proxy.arm("cut_response", "GET", "/v1/pull", after_bytes=50_000, skip=pages // 2)
+                start = time.perf_counter()
+                try:
+                    cut.sync_now()  # type: ignore[attr-defined]
+                    raise AssertionError("the cut did not interrupt the load")
+                except KamdeskError as exc:
+                    assert exc.code == "sync.unreachable", exc
+                report = cut.sync_now()  # type: ignore[attr-defined]
+                cut_s = time.perf_counter() - start
+                fetched = sum(1 for t in proxy.targets if "/v1/pull" in t)
+            assert report.complete, report
+            refetched = fetched - pages - 1  # the cut page is the one asked for twice
+            assert refetched == 0, f"{refetched} completed pages fetched again"
+        admin_db.dispose()
+    return [
+        Measurement(
+            f"first load of {rows:,} rows, cut half-way and resumed (two rounds)",
+            cut_s, whole_s, "s", budget=whole_s * FIRST_LOAD_RATIO_BUDGET,
+            baseline_label="the same first load without a cut",
+            detail=f"{pages} pages of {PULL_LIMIT}; completed pages fetched again: 0; "
+            f"ratio budget {FIRST_LOAD_RATIO_BUDGET}",
+        )
+    ]  # fmt: skip

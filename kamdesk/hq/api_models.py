@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from kamdesk.sync.messages import MAX_BATCH_OPS
+from kamdesk.sync.messages import MAX_BATCH_OPS, MAX_MISSING_IDS
 
 _STRICT = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
@@ -129,6 +129,19 @@ class PullOut(BaseModel):
     cursor: int
     more: bool
     head: int
+    horizon: int = 0
+
+
+class MissingRowsIn(BaseModel):
+    model_config = _STRICT
+
+    table: TableName
+    ids: Annotated[list[RowId], Field(max_length=MAX_MISSING_IDS)]
+
+
+class MissingRowsOut(BaseModel):
+    table: str
+    missing: list[str]
 
 
 class BlobOut(BaseModel):

@@ -9,6 +9,7 @@
     kamdesk-hq device accept-audit ID
     kamdesk-hq publish FILE.json|FILE.xlsx [--branch CODE ...]
     kamdesk-hq report sync-health [--branch CODE]
+    kamdesk-hq purge-tombstones [--days 90]
     kamdesk-hq report kpi --period 2026-10 [--branch CODE ...] [--format pdf,xlsx] [--out DIR]
 
 ``report kpi`` runs the desktop KPI engine, which this package may not import: it is
@@ -36,6 +37,7 @@ from kamdesk.errors import KamdeskError, define
 from kamdesk.hq import admin
 from kamdesk.hq.audit_heads import AuditState
 from kamdesk.hq.database import DEFAULT_DB_URL, admin_engine, database_url, display_url, migrate
+from kamdesk.hq.tombstones import DEFAULT_KEEP_DAYS
 from kamdesk.i18n import LANGUAGES, N_, current_language, set_language, tr
 from kamdesk.sync.messages import AUDIT_FORKED, AUDIT_REWOUND
 
@@ -237,6 +239,15 @@ def _cmd_sync_health(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_purge_tombstones(args: argparse.Namespace) -> int:
+    from kamdesk.hq.tombstones import purge_tombstones
+
+    purged = purge_tombstones(args.engine, timedelta(days=max(args.days, 0)))
+    header = [tr("Branch code"), tr("Tombstones purged")]
+    print(_table(header, [[code, str(count)] for code, count in purged.items()]))
+    return 0
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
@@ -317,6 +328,14 @@ def build_parser(reports: Sequence[AddReports] = ()) -> argparse.ArgumentParser:
     )
     add_db_option(publish)
     publish.set_defaults(func=_cmd_publish)
+
+    purge = sub.add_parser(
+        "purge-tombstones",
+        help=tr("forget deletes older than --days (devices offline longer reload everything)"),
+    )
+    purge.add_argument("--days", type=int, default=DEFAULT_KEEP_DAYS, help=tr("days kept"))
+    add_db_option(purge)
+    purge.set_defaults(func=_cmd_purge_tombstones)
 
     report = sub.add_parser("report", help=tr("reports for HQ")).add_subparsers(
         dest="action", required=True

@@ -53,6 +53,7 @@ STATUS = {
     "register.code_expired": 410,
     "push.sequence_gap": 409,
     "push.batch_mismatch": 409,
+    "pull.resnapshot_needed": 410,
     "audit.anchor_moved": 409,
     "blob.hash_mismatch": 422,
     "blob.not_found": 404,

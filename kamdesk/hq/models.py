@@ -168,6 +168,9 @@ class SyncBranchState(Base):
 
     branch_id: Mapped[str] = mapped_column(ForeignKey("branches.id"), primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    purged_through: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """The tombstone horizon: the highest changelog number of a purged tombstone. A
+    device whose cursor is below it may have missed a delete: it must re-snapshot."""
 
 
 class SyncPushBatch(Base):

@@ -8,10 +8,14 @@ Guarantees:
 - ``batch_seq`` must be the device's last applied number plus one; anything else is
   refused with ``push.sequence_gap`` (409) naming the expected number.
 - One bad operation never blocks the batch: it comes back ``rejected`` with a code and
-  HQ's current copy of the row. Reference tables are HQ's alone. A work-order event
-  must be what the state machine would produce from HQ's accepted events (first
-  accepted wins); when one is refused, the batch's other changes of that order are
-  refused too, so an order's cached state never disagrees with its events.
+  HQ's current copy of the row, and nothing of it is applied. A row no desktop could
+  store (a required column missing or null, a value of the wrong form) is refused
+  before it is applied (:mod:`kamdesk.hq.row_checks`); so is an edit of a row whose
+  tombstone HQ purged (:mod:`kamdesk.hq.tombstones`). Reference tables are HQ's
+  alone. A work-order event must be what the state machine would produce from HQ's
+  accepted events (first accepted wins); when one is refused, the batch's other
+  changes of that order are refused too, so an order's cached state never disagrees
+  with its events.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from kamdesk.domain.workorders.machine import check_event
 from kamdesk.domain.workorders.view import replay
 from kamdesk.domain.workorders.vocabulary import Role
 from kamdesk.errors import KamdeskError
-from kamdesk.hq import rowstore
+from kamdesk.hq import rowstore, tombstones
 from kamdesk.hq.database import scope_to_branch
 from kamdesk.hq.devices import DeviceIdentity
 from kamdesk.hq.models import SyncPushBatch
@@ -60,7 +64,9 @@ def push_batch(engine: sa.Engine, device: DeviceIdentity, batch: PushRequest) ->
         if batch.batch_seq != expected:
             raise KamdeskError("push.sequence_gap", expected=expected, got=batch.batch_seq)
         rows = rowstore.RowSet(log)
-        response = _Applier(rows, device).apply(batch)
+        response = _Applier(rows, device, tombstones.horizon(session, device.branch_id)).apply(
+            batch
+        )
         session.add(
             SyncPushBatch(
                 device_id=device.device_id,
@@ -75,9 +81,10 @@ def push_batch(engine: sa.Engine, device: DeviceIdentity, batch: PushRequest) ->
 
 
 class _Applier:
-    def __init__(self, rows: rowstore.RowSet, device: DeviceIdentity) -> None:
+    def __init__(self, rows: rowstore.RowSet, device: DeviceIdentity, horizon: int) -> None:
         self.rows = rows
         self.device = device
+        self.horizon = horizon
         self.now_ms = time.time_ns() // 1_000_000
         self.conflicts: list[ConflictRecord] = []
         self.refused_orders: set[str] = set()
@@ -107,6 +114,12 @@ class _Applier:
             if op.table in ORDER_TABLES and self._order_of(op) in self.refused_orders:
                 raise KamdeskError("sync.order_transition_rejected")
             stored = self.rows.get(op.table, op.row_id)
+            if stored is None and op.base_version > 0 and self.horizon > 0:
+                if op.op == "delete" or op.payload.get("deleted_at") is not None:
+                    return self._accepted(op, op.base_version)  # gone already
+                raise KamdeskError("sync.row_purged", table=op.table)
+            if op.op != "delete" and not (stored is not None and op.op == "append"):
+                rowstore.check_pushed(op, new=stored is None)
             if stored is None:
                 if op.table == EVENTS:
                     self._check_transition(op)
@@ -124,12 +137,16 @@ class _Applier:
             return self._rejected(op, exc.code, exc.params)
         except (KeyError, ValueError, TypeError) as exc:
             return self._rejected(op, "sync.bad_row", {"table": op.table, "detail": str(exc)})
+        return self._accepted(op, row.row_version)
+
+    @staticmethod
+    def _accepted(op: PushOp, row_version: int) -> dict[str, Any]:
         return {
             "seq": op.seq,
             "table": op.table,
             "row_id": op.row_id,
             "status": ACCEPTED,
-            "row_version": row.row_version,
+            "row_version": row_version,
         }
 
     def _rejected(self, op: PushOp, code: str, params: dict[str, object]) -> dict[str, Any]:

@@ -14,8 +14,11 @@ Guarantees:
   says so (G6): the pushed value lost, or it won over a value the pusher had not seen
   (stored field changed after the push's ``base_version`` by another device; a
   device's own earlier, not yet acknowledged write is not a conflict).
-- An edit of a deleted row never revives it: the delete is kept and each edited field
-  becomes a conflict record. Restoring is an explicit edit of ``deleted_at``.
+- Delete against edit keeps the delete, whichever reaches HQ first: an edit of a
+  deleted row never revives it (each edited field becomes a conflict record), and a
+  delete that meets edits it had not seen puts those fields back to the deleter's
+  values, each edit kept as a conflict record. Restoring is an explicit edit of
+  ``deleted_at``.
 - Clocks more than :data:`MAX_DRIFT_MS` ahead of HQ's wall clock are clamped.
 """
 
@@ -35,11 +38,14 @@ from sqlalchemy.orm import Session
 from kamdesk.domain.clock import utcnow
 from kamdesk.domain.hlc import Stamp
 from kamdesk.hq.models import SyncBranchState, SyncRow
+from kamdesk.hq.row_checks import check_row
 from kamdesk.sync.messages import Change, ConflictRecord, PushOp
 from kamdesk.sync.policies import Policy, policy_of
 
 MAX_DRIFT_MS = 5 * 60_000
 META_FIELDS = frozenset({"id", "row_version", "updated_hlc", "field_hlc", "_changed"})
+NOT_EDITS = frozenset({"deleted_at", "deleted_by", "updated_at"})
+"""Fields a delete sets itself, or that every edit stamps: never an edit a delete undoes."""
 GROUP_FIELD = "order_id"
 
 
@@ -301,6 +307,19 @@ def _data(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if k not in META_FIELDS}
 
 
+def pushed_names(op: PushOp, data: dict[str, Any]) -> list[str]:
+    """The fields an edit sets: its ``_changed`` list, else every field it carries."""
+    changed = op.payload.get("_changed")
+    return [n for n in (changed if isinstance(changed, list) else sorted(data)) if n in data]
+
+
+def check_pushed(op: PushOp, *, new: bool) -> None:
+    """Refuse (``sync.missing_value``/``sync.wrong_type``) a pushed row no desktop could
+    store, before any of it is applied (:mod:`kamdesk.hq.row_checks`)."""
+    data = _data(op.payload)
+    check_row(op.table, data, sorted(data) if new else pushed_names(op, data), new=new)
+
+
 def _pushed_clocks(op: PushOp, names: list[str], now_ms: int) -> dict[str, str]:
     clamped: dict[str, str] = {}  # a row's fields mostly share one stamp: clamp it once
 
@@ -350,17 +369,13 @@ def merge_row(
         _bump(rows, stored, {}, {}, device_id, deleted=True, hlc=clamp(op.hlc, now_ms))
         return Merge(stored, conflicts)
     data = _data(op.payload)
-    changed = op.payload.get("_changed")
-    names = [n for n in (changed if isinstance(changed, list) else sorted(data)) if n in data]
+    names = pushed_names(op, data)
     clocks = _pushed_clocks(op, names, now_ms)
     reviving = "deleted_at" in names and data.get("deleted_at") is None
     won: dict[str, Any] = {}
     for name in names:
         pushed, current = data[name], stored.payload.get(name)
         pushed_hlc, stored_hlc = clocks[name], str(stored.field_hlc.get(name, ""))
-        unseen = int(stored.field_versions.get(name, 0)) > op.base_version and node_of(
-            stored_hlc or None
-        ) != node_of(pushed_hlc)  # a device has seen its own earlier writes
         if stored.deleted and not reviving and name != "deleted_at":
             won_now = False
         else:
@@ -369,15 +384,53 @@ def merge_row(
             continue
         if won_now:
             won[name] = pushed
-            if unseen:
+            if _unseen(stored, name, op.base_version, pushed_hlc):
                 conflicts.append(_conflict(op, name, pushed, current, pushed_hlc, stored_hlc))
         else:
             conflicts.append(_conflict(op, name, current, pushed, stored_hlc, pushed_hlc))
+    if not stored.deleted and won.get("deleted_at") is not None:
+        _undo_unseen_edits(stored, op, data, won, clocks, conflicts)
     if won:
         stamps = {n: clocks[n] for n in won}
         deleted = won.get("deleted_at", stored.payload.get("deleted_at")) is not None
         _bump(rows, stored, won, stamps, device_id, deleted=deleted, hlc=max(stamps.values()))
     return Merge(stored, conflicts)
+
+
+def _unseen(stored: StoredRow, name: str, base_version: int, pushed_hlc: str) -> bool:
+    """Whether ``name`` changed at HQ after ``base_version`` by another device (a device
+    has seen its own earlier writes, acknowledged or not)."""
+    stored_hlc = str(stored.field_hlc.get(name, "")) or None
+    changed_after = int(stored.field_versions.get(name, 0)) > base_version
+    return changed_after and node_of(stored_hlc) != node_of(pushed_hlc)
+
+
+def _undo_unseen_edits(
+    stored: StoredRow,
+    op: PushOp,
+    data: dict[str, Any],
+    won: dict[str, Any],
+    clocks: dict[str, str],
+    conflicts: list[ConflictRecord],
+) -> None:
+    """A delete that wins over edits it had not seen keeps the row as its deleter saw it.
+
+    Delete against edit keeps the delete (SYNC.md), whichever reached HQ first: each
+    field another device changed after the deleter's ``base_version`` goes back to the
+    deleter's value, and the edit becomes a conflict record (G6), the same outcome as
+    when the edit arrives after the delete. A field's clock never goes backwards.
+    """
+    stamp = clocks["deleted_at"]
+    for name in sorted(data):
+        if name in won or name in NOT_EDITS or name not in stored.payload:
+            continue
+        mine, theirs = data[name], stored.payload[name]
+        if mine == theirs or not _unseen(stored, name, op.base_version, stamp):
+            continue
+        stored_hlc = str(stored.field_hlc.get(name, ""))
+        won[name] = mine
+        clocks[name] = max(stamp, stored_hlc)
+        conflicts.append(_conflict(op, name, mine, theirs, stamp, stored_hlc))
 
 
 def _conflict(

@@ -1,5 +1,5 @@
-"""The sync endpoints of the HQ API: push, pull, blobs and the audit head (see SYNC.md
-and :mod:`kamdesk.sync.messages`).
+"""The sync endpoints of the HQ API: push, pull, blobs, missing rows and the audit head
+(see SYNC.md, :mod:`kamdesk.sync.messages` and :mod:`kamdesk.hq.tombstones`).
 
 Every endpoint acts for the device behind the bearer token; the branch scope comes
 from that token alone and every transaction is scoped to it (row-level security on
@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from kamdesk.errors import KamdeskError
-from kamdesk.hq import rowstore
+from kamdesk.hq import rowstore, tombstones
 from kamdesk.hq.api_models import (
     AuditHeadIn,
     AuditHeadOut,
     BlobOut,
     ErrorOut,
+    MissingRowsIn,
+    MissingRowsOut,
     PullOut,
     PushIn,
     PushOut,
@@ -61,13 +63,20 @@ def _pull(
     device: CurrentDevice,
     cursor: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+    snapshot: Annotated[bool, Query()] = False,
 ) -> dict[str, Any]:
     with Session(engine_of(request)) as session, session.begin():
         scope_to_branch(session, device.branch_id)
+        purged = tombstones.check_cursor(session, device.branch_id, cursor, snapshot=snapshot)
+        # the head first: every change numbered up to it has committed, so the page
+        # (read after it) holds them all; a last page may then move the cursor to the
+        # head over numbers whose rows are gone (purged tombstones)
+        top = rowstore.head(session, device.branch_id)
         rows, more = rowstore.page(session, device.branch_id, cursor, limit)
         changes = [rowstore.change_wire(rowstore.as_change(row)) for row in rows]
-        top = rowstore.head(session, device.branch_id)
         reached = changes[-1]["seq"] if changes else cursor
+        if not more:
+            reached = max(reached, top)
         session.execute(  # for sync health; no write when the cursor did not move
             sa.update(Device)
             .where(
@@ -80,8 +89,16 @@ def _pull(
         "changes": changes,
         "cursor": reached,
         "more": more,
-        "head": top,
+        "head": max(top, reached),
+        "horizon": purged,
     }
+
+
+def _missing_rows(request: Request, body: MissingRowsIn, device: CurrentDevice) -> dict[str, Any]:
+    with Session(engine_of(request)) as session, session.begin():
+        scope_to_branch(session, device.branch_id)
+        missing = tombstones.missing_rows(session, device.branch_id, body.table, body.ids)
+    return {"table": body.table, "missing": missing}
 
 
 def _audit_head(request: Request, body: AuditHeadIn, device: CurrentDevice) -> dict[str, Any]:
@@ -141,8 +158,16 @@ def add_sync_routes(app: FastAPI) -> None:
         _pull,
         methods=["GET"],
         response_model=PullOut,
-        responses=_COMMON,
+        responses={**_COMMON, 410: {"model": ErrorOut}},
         summary="The branch's changes after a cursor, in commit order",
+    )
+    app.add_api_route(
+        f"{API_PREFIX}/missing-rows",
+        _missing_rows,
+        methods=["POST"],
+        response_model=MissingRowsOut,
+        responses=_COMMON,
+        summary="Which of these rows HQ no longer holds (after a re-snapshot)",
     )
     app.add_api_route(
         f"{API_PREFIX}/audit-head",

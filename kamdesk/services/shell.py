@@ -33,6 +33,7 @@ from kamdesk.db.models import (
 from kamdesk.domain.workorders.vocabulary import ROLE_LABELS, Role
 from kamdesk.i18n import tr
 from kamdesk.services.actor import Actor
+from kamdesk.sync.state import LoadProgress, load_progress
 
 USER_ROLES: tuple[str, ...] = (Role.ADMIN.value, Role.LEADER.value)
 """Roles that stand in for the signed-in user until sign-in exists, in preference order."""
@@ -54,6 +55,8 @@ class ShellStatus:
     open_conflicts: int
     last_sync_at: datetime | None
     database_path: str
+    sync_load: LoadProgress | None = None
+    """The first load (or a re-snapshot) from HQ, while it is not complete."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class ShellService:
                     SyncLogEntry.finished_at.is_not(None), SyncLogEntry.error_code.is_(None)
                 )
             ).scalar()
+            sync_load = load_progress(s)
         role = user.role if user is not None else None
         return ShellStatus(
             branch_name=branch_name,
@@ -114,6 +118,7 @@ class ShellService:
             open_conflicts=int(conflicts),
             last_sync_at=last_sync,
             database_path=self.database_path,
+            sync_load=sync_load,
         )
 
     def current_actor(self) -> Actor | None:

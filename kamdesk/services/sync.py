@@ -40,13 +40,14 @@ from kamdesk.i18n import N_
 from kamdesk.services.actor import Actor
 from kamdesk.services.audit.sync_trail import ChainTrail
 from kamdesk.services.personal_data import masked, may_read_contacts
-from kamdesk.services.scope import SCOPED_MODELS
+from kamdesk.services.scope import SCOPED_MODELS, UNSCOPED
 from kamdesk.services.uow import read_session, write_session
 from kamdesk.sync import state
 from kamdesk.sync.capture import DEVICE_ID_KEY
 from kamdesk.sync.engine import ClientFactory, SyncEngine, SyncReport
 from kamdesk.sync.messages import AuditAlarm
 from kamdesk.sync.rows import from_json, table_of
+from kamdesk.sync.state import LoadProgress
 
 define(
     {
@@ -82,6 +83,8 @@ class SyncStatus:
     audit_alarm: AuditAlarm | None = None
     """HQ found this computer's audit log rewound or forked and nobody at HQ has
     accepted that yet (as of the last sync)."""
+    load: LoadProgress | None = None
+    """The first load (or a re-snapshot) from HQ, while it is not complete."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ class SyncService:
                 last_success=state.read(s, state.LAST_SUCCESS),
                 hq_device_id=state.read(s, state.HQ_DEVICE_ID),
                 audit_alarm=_alarm(state.read(s, state.AUDIT_ALARM)),
+                load=state.load_progress(s),
                 pending=int(s.scalar(select(func.count()).select_from(OutboxEntry)) or 0),
                 open_conflicts=int(
                     s.scalar(
@@ -309,12 +313,17 @@ def _mapper(table_name: str) -> Mapper[Any] | None:
 
 
 def _readable(s: Session, table_name: str, row_id: str) -> bool:
-    """Whether the session's reader may read the record (records of tables without
-    record rules are readable by everyone)."""
+    """Whether the session's reader may read the record. Records of tables without
+    record rules, and records not (or no longer) here, are everyone's: there is nothing
+    to show of them but the conflict's values, masked as the module docstring says."""
     mapper = _mapper(table_name)
     if mapper is None or mapper.class_ not in SCOPED_MODELS:
         return True
-    return s.get(mapper.class_, row_id) is not None
+    if s.get(mapper.class_, row_id) is not None:
+        return True
+    model = mapper.class_
+    here = select(model.id).where(model.id == row_id)
+    return s.scalar(here, execution_options={UNSCOPED: True}) is None
 
 
 def _record_label(s: Session, table_name: str, row_id: str) -> str:

@@ -139,9 +139,20 @@ class HqClient:
     def push(self, batch: PushRequest) -> PushResponse:
         return PushResponse.from_wire(self._json("POST", "/push", json=batch.to_wire()))
 
-    def pull(self, cursor: int, limit: int) -> PullResponse:
-        data = self._json("GET", "/pull", params={"cursor": cursor, "limit": limit})
-        return PullResponse.from_wire(data)
+    def pull(self, cursor: int, limit: int, *, snapshot: bool = False) -> PullResponse:
+        """A page after ``cursor``; ``snapshot`` re-reads past HQ's tombstone horizon."""
+        params: dict[str, Any] = {"cursor": cursor, "limit": limit}
+        if snapshot:
+            params["snapshot"] = "true"
+        return PullResponse.from_wire(self._json("GET", "/pull", params=params))
+
+    def missing_rows(self, table: str, ids: list[str]) -> list[str]:
+        """Those of ``ids`` (at most ``MAX_MISSING_IDS``) that HQ holds no row of ``table`` for."""
+        data = self._json("POST", "/missing-rows", json={"table": table, "ids": ids})
+        missing = data.get("missing")
+        if not isinstance(missing, list) or not all(isinstance(i, str) for i in missing):
+            raise KamdeskError("protocol.bad_response", detail="missing is not a list of ids")
+        return list(missing)
 
     def report_audit_head(self, report: AuditHeadReport) -> AuditHeadAnswer:
         return AuditHeadAnswer.from_wire(self._json("POST", "/audit-head", json=report.to_wire()))

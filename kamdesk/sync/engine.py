@@ -4,6 +4,9 @@ One round (:meth:`SyncEngine.sync_once`): snapshot never-captured rows once, pus
 frozen batches until the outbox is empty (each acknowledgement stored in one
 transaction), report the audit chain's head (:mod:`kamdesk.sync.audit_head`), then
 pull pages until HQ has nothing newer (each page and its cursor in one transaction).
+When HQ says the cursor is older than its tombstone horizon (a delete may have been
+missed), the round re-snapshots instead: every page again, then local rows HQ no
+longer holds are removed (:meth:`SyncEngine._reconcile`).
 The round stops between units when cancelled; whatever was done stays done and the
 next round continues from there.
 
@@ -28,17 +31,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kamdesk.db.engine import BEGIN_OPTION
-from kamdesk.db.models import Blob, SyncLogEntry
+from kamdesk.db.models import SYNCED_TABLES, Blob, OutboxEntry, SyncLogEntry
 from kamdesk.domain.clock import utcnow
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
-from kamdesk.sync import outbox, state, tokens
+from kamdesk.sync import outbox, rows, state, tokens
 from kamdesk.sync.apply import apply_page
 from kamdesk.sync.audit_head import AuditTrail, report_head
 from kamdesk.sync.capture import APPLYING, device_clock
 from kamdesk.sync.client import HqClient
-from kamdesk.sync.messages import AuditHeadAnswer, Change, PushRequest
+from kamdesk.sync.messages import MAX_MISSING_IDS, AuditHeadAnswer, Change, PushRequest
 from kamdesk.sync.protocol import RegisterRequest, RegisterResponse
 
 PULL_LIMIT = 500
@@ -73,13 +76,17 @@ class SyncReport:
     pull_complete: bool = False
     audit: AuditHeadAnswer | None = None
     """HQ's verdict on the audit head reported this round (None: not reported)."""
+    resnapshot: bool = False
+    """HQ's tombstone horizon had passed this computer's cursor: it re-snapshotted."""
+    removed: int = 0
+    """Local records removed because HQ no longer holds them (purged tombstones)."""
 
     @property
     def complete(self) -> bool:
         return self.outbox_left == 0 and self.pull_complete
 
     def describe(self) -> str:
-        return tr(
+        text = tr(
             "Sent {pushed} changes ({rejected} refused) in {batches} batches, received "
             "{pulled} changes, {conflicts} new conflicts; {left} changes still waiting.",
             pushed=self.pushed,
@@ -89,6 +96,13 @@ class SyncReport:
             conflicts=self.conflicts,
             left=self.outbox_left,
         )
+        if self.resnapshot or self.removed:
+            text += " " + tr(
+                "Everything was reloaded from HQ; {removed} records that HQ deleted long "
+                "ago were removed here.",
+                removed=self.removed,
+            )
+        return text
 
 
 def backoff_delay(
@@ -250,12 +264,30 @@ class SyncEngine:
     def _pull_all(
         self, client: HqClient, tally: _Tally, progress: Progress | None, cancel: CancelCheck | None
     ) -> None:
+        """Pull pages until HQ's head; below HQ's tombstone horizon, re-snapshot instead.
+
+        A re-snapshot pulls every page again from 0 on its own cursor (the pull cursor
+        never goes backwards: G5), then :meth:`_reconcile`. Each page, its cursors and
+        HQ's head commit together, so an interrupted load resumes where it stopped.
+        """
         tally.pull_complete = False
         while True:
             check_cancel(cancel)
             with Session(self.engine) as session:
                 cursor = int(state.read(session, state.CURSOR, 0))
-            page = client.pull(cursor, self._pull_limit)
+                snapshot = state.read(session, state.RESNAPSHOT)
+                loaded = bool(state.read(session, state.LOADED))
+            try:
+                if snapshot is None:
+                    page = client.pull(cursor, self._pull_limit)
+                else:
+                    page = client.pull(int(snapshot), self._pull_limit, snapshot=True)
+            except KamdeskError as exc:
+                if exc.code != "pull.resnapshot_needed" or snapshot is not None:
+                    raise
+                with self._write() as session:
+                    state.write(session, state.RESNAPSHOT, 0)
+                continue
             blobs = self._fetch_blobs(client, page.changes)
             with self._write(applying=True) as session:
                 for sha256, data in blobs.items():
@@ -269,13 +301,91 @@ class SyncEngine:
                         )
                     )
                 applied, added = apply_page(session, page.changes, page.cursor)
+                state.write(session, state.PULL_HEAD, page.head)
+                if snapshot is not None:
+                    state.write(session, state.RESNAPSHOT, max(int(snapshot), page.cursor))
+                elif not page.more:
+                    state.write(session, state.LOADED, True)
             tally.add(pulled=applied, conflicts=added)
-            tally.cursor = page.cursor
+            tally.cursor = max(cursor, page.cursor)
+            tally.resnapshot = tally.resnapshot or snapshot is not None
             if progress is not None:
-                progress(page.cursor, max(page.head, page.cursor), tr("Receiving changes from HQ"))
+                text = (
+                    tr("Reloading everything from HQ")
+                    if snapshot is not None
+                    else tr("Receiving changes from HQ")
+                    if loaded
+                    else tr("First load from HQ")
+                )
+                progress(page.cursor, max(page.head, page.cursor), text)
             if not page.more:
+                with Session(self.engine) as session:
+                    known = int(state.read(session, state.HORIZON, 0))
+                if snapshot is not None or page.horizon > known:
+                    self._reconcile(client, tally, progress, cancel, page.horizon, snapshot is None)
                 tally.pull_complete = True
                 return
+
+    def _reconcile(
+        self,
+        client: HqClient,
+        tally: _Tally,
+        progress: Progress | None,
+        cancel: CancelCheck | None,
+        horizon: int,
+        tombstones_only: bool,
+    ) -> None:
+        """Remove local rows HQ no longer holds (their tombstones were purged), then store
+        ``horizon`` as known and leave snapshot mode.
+
+        After a re-snapshot every local row is asked about; when only the horizon moved
+        (this desktop saw the deletes before HQ purged them), only its tombstones are.
+        Only rows HQ once accepted (``row_version`` above 0) with no change waiting in
+        the outbox are candidates: a row made here and not yet sent, or a local change
+        still to be pushed, is never removed. Rerunning after an interruption is harmless.
+        """
+        names = sorted(n for n in SYNCED_TABLES if rows.table_of(n) is not None)
+        for done, name in enumerate(names):
+            table = rows.table_of(name)
+            assert table is not None
+            wanted = [table.c.row_version > 0]
+            if tombstones_only:
+                wanted.append(table.c.deleted_at.is_not(None))
+            after = ""
+            while True:
+                check_cancel(cancel)
+                with Session(self.engine) as session:
+                    ids = list(
+                        session.scalars(
+                            select(table.c.id)
+                            .where(*wanted, table.c.id > after)
+                            .order_by(table.c.id)
+                            .limit(MAX_MISSING_IDS)
+                        )
+                    )
+                if not ids:
+                    break
+                after = ids[-1]
+                missing = client.missing_rows(name, ids)
+                if missing:
+                    with self._write(applying=True) as session:
+                        waiting = set(
+                            session.scalars(
+                                select(OutboxEntry.row_id).where(
+                                    OutboxEntry.table_name == name,
+                                    OutboxEntry.row_id.in_(missing),
+                                )
+                            )
+                        )
+                        gone = [row_id for row_id in missing if row_id not in waiting]
+                        rows.remove_rows(session, table, gone)
+                    tally.add(removed=len(gone))
+            if progress is not None:
+                progress(done + 1, len(names), tr("Checking this computer's records against HQ"))
+        with self._write() as session:
+            state.write(session, state.RESNAPSHOT, None)
+            state.write(session, state.LOADED, True)
+            state.advance(session, state.HORIZON, horizon)
 
     def _fetch_blobs(self, client: HqClient, changes: tuple[Change, ...]) -> dict[str, bytes]:
         wanted = {
@@ -302,6 +412,8 @@ class SyncEngine:
             cursor=tally.cursor,
             pull_complete=tally.pull_complete,
             audit=tally.audit,
+            resnapshot=tally.resnapshot,
+            removed=tally.removed,
         )
 
     def _log(self, started: Any, tally: _Tally, error: KamdeskError | None) -> None:
@@ -334,6 +446,8 @@ class _Tally:
     cursor: int = 0
     pull_complete: bool = False
     audit: AuditHeadAnswer | None = None
+    resnapshot: bool = False
+    removed: int = 0
 
     def add(self, **counts: int) -> None:
         for name, value in counts.items():

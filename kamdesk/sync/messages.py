@@ -14,6 +14,12 @@ Pull: ``GET /v1/pull?cursor=N&limit=M`` gives the branch's changes after ``N`` i
 commit order, each the row's whole current state (a row changed twice appears once,
 at its latest position).
 
+Tombstone horizon: HQ may purge old tombstones. A pull from a cursor below the
+branch's horizon gets 410 ``pull.resnapshot_needed``: the device may have missed a
+delete. It then re-snapshots: pulls every page again with ``snapshot=true`` (served
+from any cursor) and asks ``POST /v1/missing-rows`` (``{"table", "ids"}`` →
+``{"table", "missing"}``) which of its rows HQ no longer holds.
+
 Audit head: ``POST /v1/audit-head`` after the pushes of every round carries the
 desktop's audit chain head and its MAC at the entry HQ recorded last (the *anchor*).
 HQ keeps the history of heads per device and answers whether the chain grew from what
@@ -37,6 +43,8 @@ REJECTED = "rejected"
 OPS = ("upsert", "append", "delete")
 MAX_BATCH_OPS = 500
 MAX_PULL_LIMIT = 1000
+MAX_MISSING_IDS = 1000
+"""Row ids per ``POST /v1/missing-rows`` question."""
 AUDIT_OK = "ok"
 AUDIT_FIRST = "first"
 AUDIT_REWOUND = "rewound"
@@ -57,11 +65,27 @@ define(
         ),
         "sync.unknown_table": N_("HQ does not sync the table {table}."),
         "sync.bad_row": N_("HQ could not read this change of {table}: {detail}"),
+        "sync.missing_value": N_(
+            "HQ refused this change of {table}: {column} must have a value. Fill it in "
+            "and save the record again."
+        ),
+        "sync.wrong_type": N_(
+            "HQ refused this change of {table}: the value of {column} is not in the form "
+            "HQ expects. Correct it and save the record again."
+        ),
         "sync.transition_taken": N_(
             "Someone else moved this work order first (step {seq}); your step was not applied."
         ),
         "sync.order_transition_rejected": N_(
             "A step of this work order was refused at HQ, so this change to it was not applied."
+        ),
+        "pull.resnapshot_needed": N_(
+            "This computer last received changes before HQ's record of deletions begins "
+            "(change {horizon}); it now reloads everything from HQ."
+        ),
+        "sync.row_purged": N_(
+            "This {table} record was deleted at HQ long ago, so your change could not be "
+            "applied."
         ),
         "audit.anchor_moved": N_(
             "HQ last recorded audit entry {expected} of this device, not entry {got}."
@@ -231,12 +255,14 @@ class PushResponse:
 
 @dataclass(frozen=True)
 class PullResponse:
-    """A page of changes; ``cursor`` is where the next page starts, ``head`` HQ's newest."""
+    """A page of changes; ``cursor`` is where the next page starts, ``head`` HQ's newest,
+    ``horizon`` the branch's tombstone horizon (0 from an HQ that never purges)."""
 
     changes: tuple[Change, ...]
     cursor: int
     more: bool
     head: int
+    horizon: int = 0
 
     @classmethod
     def from_wire(cls, data: Mapping[str, Any]) -> PullResponse:
@@ -245,6 +271,7 @@ class PullResponse:
             cursor=_require(data, "cursor", int),
             more=_require(data, "more", bool),
             head=_require(data, "head", int),
+            horizon=_require(data, "horizon", int) if "horizon" in data else 0,
         )
 
 

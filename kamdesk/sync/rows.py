@@ -94,6 +94,14 @@ def _upsert(table: Table, names: tuple[str, ...]) -> Insert:
 
 def remove_row(session: Session, table: Table, row_id: str) -> None:
     """Delete a row HQ refused and never accepted (lifting the append-only trigger)."""
+    remove_rows(session, table, [row_id])
+
+
+def remove_rows(session: Session, table: Table, row_ids: list[str]) -> None:
+    """Delete rows HQ decided away (a refused event, a purged tombstone), lifting the
+    table's DELETE triggers inside the caller's transaction."""
+    if not row_ids:
+        return
     triggers = session.execute(
         text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
         {"t": table.name},
@@ -101,6 +109,6 @@ def remove_row(session: Session, table: Table, row_id: str) -> None:
     guards = [(name, sql) for name, sql in triggers if "DELETE" in str(sql).upper()]
     for name, _sql in guards:
         session.execute(text(f'DROP TRIGGER "{name}"'))
-    session.execute(delete(table).where(table.c.id == row_id))
+    session.execute(delete(table).where(table.c.id.in_(row_ids)))
     for _name, sql in guards:
         session.execute(text(sql))

@@ -6,6 +6,7 @@ the change it describes (a page and its cursor, a batch and its number: G5).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -23,6 +24,14 @@ CURSOR = "sync.cursor"
 LAST_BATCH_SEQ = "sync.last_batch_seq"
 SNAPSHOT_DONE = "sync.snapshot_done"
 LAST_SUCCESS = "sync.last_success"
+PULL_HEAD = "sync.pull_head"
+"""HQ's newest changelog number as of the last page pulled (progress of a long pull)."""
+LOADED = "sync.loaded"
+"""True once a pull reached HQ's head: the first load from HQ is complete."""
+RESNAPSHOT = "sync.resnapshot"
+"""While a re-snapshot runs: the snapshot pull's own cursor (None otherwise)."""
+HORIZON = "sync.horizon"
+"""HQ's tombstone horizon as of the last reconcile (local tombstones HQ forgot are gone)."""
 AUDIT_ANCHOR = "sync.audit_anchor"
 """The audit entry HQ recorded last for this device (a hint; HQ has the final word)."""
 AUDIT_ALARM = "sync.audit_alarm"
@@ -45,3 +54,32 @@ def advance(session: Session | Connection, key: str, value: int) -> None:
     """Store ``value`` unless a larger number is already stored (never backwards)."""
     if int(read(session, key, 0)) < value:
         write(session, key, value)
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """How far a first load (or a re-snapshot) from HQ has come, in changelog numbers
+    as of the last page received: ``reached`` of ``head``."""
+
+    reached: int
+    head: int
+    reloading: bool
+    """A re-snapshot (everything again after a long time offline), not the first load."""
+
+    @property
+    def percent(self) -> int:
+        """Whole percent done; 100 only when ``reached`` is ``head``."""
+        if self.head <= 0 or self.reached >= self.head:
+            return 100
+        return min(99, self.reached * 100 // self.head)
+
+
+def load_progress(session: Session | Connection) -> LoadProgress | None:
+    """The first load or re-snapshot still under way (None when there is none)."""
+    head = int(read(session, PULL_HEAD, 0))
+    snapshot = read(session, RESNAPSHOT)
+    if snapshot is not None:
+        return LoadProgress(int(snapshot), head, reloading=True)
+    if not head or read(session, LOADED):
+        return None
+    return LoadProgress(int(read(session, CURSOR, 0)), head, reloading=False)

@@ -11,7 +11,9 @@ the next request whose method and path match, and fires once:
 - ``delay``: the answer is held ``seconds`` before it is passed on;
 - ``duplicate``: the request is sent to HQ twice at once; the client gets one answer.
 
-``stats`` counts requests seen per ``METHOD path`` (query strings dropped).
+``skip`` lets that many matching requests pass before the fault fires (e.g. cut the
+sixth page of a pull). ``stats`` counts requests seen per ``METHOD path`` (query
+strings dropped); ``targets`` lists every request's method and full target in order.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Fault:
     path: str
     after_bytes: int = 0
     seconds: float = 0.0
+    skip: int = 0
 
 
 def free_port() -> int:
@@ -93,6 +96,7 @@ class FaultProxy:
         self.target_port = target_port
         self.port = free_port()
         self.stats: Counter[str] = Counter()
+        self.targets: list[str] = []
         self.fired: list[Fault] = []
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
@@ -106,9 +110,11 @@ class FaultProxy:
 
     def arm(self, kind: str, method: str = "POST", path: str = "/v1/push", **how: float) -> None:
         """Inject ``kind`` into the next ``method path`` request (once)."""
-        after = int(how.get("after_bytes", 0))
+        after, skip = int(how.get("after_bytes", 0)), int(how.get("skip", 0))
         with self._lock:
-            self._faults.append(Fault(kind, method, path, after, float(how.get("seconds", 0))))
+            self._faults.append(
+                Fault(kind, method, path, after, float(how.get("seconds", 0)), skip)
+            )
 
     def cut_next(self, after_bytes: int) -> None:
         """Cut the next push answer after ``after_bytes`` bytes (HQ has committed)."""
@@ -132,11 +138,16 @@ class FaultProxy:
                 return
             threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
-    def _take(self, method: str, path: str) -> Fault | None:
+    def _take(self, method: str, target: str) -> Fault | None:
+        path = target.split("?", 1)[0]
         with self._lock:
             self.stats[f"{method} {path}"] += 1
+            self.targets.append(f"{method} {target}")
             for fault in self._faults:
                 if fault.method == method and path == fault.path:
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        return None
                     self._faults.remove(fault)
                     self.fired.append(fault)
                     return fault
@@ -148,8 +159,7 @@ class FaultProxy:
             while True:
                 head, body = reader.message()
                 method, target = head.split(b" ", 2)[:2]
-                path = target.decode().split("?", 1)[0]
-                fault = self._take(method.decode(), path)
+                fault = self._take(method.decode(), target.decode())
                 if not self._one(client, head, body, fault):
                     break
         except (_Closed, OSError, ValueError):

@@ -76,25 +76,35 @@ def test_a_skewed_clock_neither_wins_by_its_wall_time_nor_loses_what_it_saw(
 
 
 @pytest.mark.parametrize("hq_world", BOTH_BACKENDS, indirect=True)
-def test_an_edit_arriving_after_a_delete_keeps_the_delete_and_records_the_edit(
-    hq_world: World,
+@pytest.mark.parametrize("first", ["deleter", "editor"], ids=["delete-first", "edit-first"])
+def test_delete_against_edit_keeps_the_delete_and_records_the_edit_in_either_order(
+    hq_world: World, first: str
 ) -> None:
     refs = hq_world.branch()
     deleter, editor = hq_world.desk(refs, "deleter"), hq_world.desk(refs, "editor")
-    doomed = add_customer(deleter, refs, "将删除客户", phone="1")
+    doomed = add_customer(deleter, refs, "将删除客户", phone="1", address="旧址")
     deleter.sync.sync_now()
     editor.sync.sync_now()
     delete_customer(deleter, doomed, refs.staff_id)
     edit_customer(editor, doomed, phone="edited-offline")
-    deleter.sync.sync_now()
-    editor.sync.sync_now()
+    early, late = (deleter, editor) if first == "deleter" else (editor, deleter)
+    early.sync.sync_now()
+    assert late.sync.sync_now().conflicts == 1  # the later one learns of the clash
     assert_guarantees(
         hq_world, refs, [deleter, editor], conflicts={("phone", "1", "edited-offline")}
     )
     for desk in (deleter, editor):
         row = customer(desk, doomed)
         assert row["deleted_at"] is not None
-        assert row["phone"] == "1"
+        assert (row["phone"], row["address"]) == ("1", "旧址")
+    (shown,) = late.sync.conflicts()  # in the conflict inbox, with both values
+    assert (shown.record, shown.field, shown.kept_value, shown.lost_value) == (
+        "将删除客户",
+        "phone",
+        "1",
+        "edited-offline",
+    )
+    assert (shown.kept_here, shown.lost_here) == (late is deleter, late is editor)
 
 
 def _draft(desk: Desk, refs: BranchRefs, customer_id: str) -> str:

@@ -128,7 +128,8 @@ def test_resolving_a_conflict_by_keeping_the_lost_value_reaches_everyone(world):
     (conflict,) = hz2.sync.conflicts()
     from kamdesk.services.actor import Actor
 
-    hz2.sync.resolve(Actor(world["hz"]["staff_id"], "客户经理", "am", "b"), conflict.id, "lost")
+    owner = Actor(world["hz"]["staff_id"], "客户经理", "am", world["hz"]["branch_id"])
+    hz2.sync.resolve(owner, conflict.id, "lost")
     _sync(hz2)
     _sync(hz1)
     assert {r["id"]: r["phone"] for r in hz1.rows("customers")}[shared] == "from-hz1"
@@ -282,7 +283,17 @@ def _setting(desk: Desk, key: str) -> Any:
 
 
 def _op(branch: dict[str, str], row_id: str, op: str, fields: dict[str, Any]) -> dict[str, Any]:
-    payload = {"id": row_id, "branch_id": branch["branch_id"], "name": "x", **fields}
+    payload = {
+        "id": row_id,
+        "branch_id": branch["branch_id"],
+        "name": "x",
+        "credit_code": "91330100MA2AAAAA0X",
+        "category": "enterprise",
+        "level": "A",
+        "grade": "B",
+        "opened_at": OPENED.isoformat(),
+        **fields,
+    }  # a whole row: HQ refuses one a desktop could not store
     return {
         "seq": 1,
         "table": "customers",

@@ -7,16 +7,28 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import Qt
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kamdesk.db.models import Branch
+from kamdesk.db.models import Branch, Customer, OutboxEntry
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import tr
+from kamdesk.services.sync import SyncService
 from kamdesk.services.uow import write_session
+from kamdesk.sync import state
+from kamdesk.sync.engine import PULL_LIMIT
 from kamdesk.ui.main_window import PAGE_INDEX, MainWindow
 from kamdesk.ui.sync.sync_page import SyncPage
-from kamdesk.ui.sync.words import PLAIN_ERRORS, UNKNOWN_ERROR, plain_error
+from kamdesk.ui.sync.words import (
+    PLAIN_ERRORS,
+    UNKNOWN_ERROR,
+    load_detail_words,
+    load_words,
+    plain_error,
+)
 from kamdesk.ui.tasks import Lane
+from tests.hq.fault_proxy import FaultProxy
+from tests.hq.sync_world import fill_branch
 from tests.ui.sync_world import HqWorld, add_customer, edit_customer, hq_world
 
 RESULT = 3  # the history's result column
@@ -187,3 +199,76 @@ def test_a_refused_change_is_listed_with_the_reason_and_can_be_marked_read(
         qtbot.waitUntil(lambda: page.data.status.unseen_rejections == 0)
         assert str(model.data(model.index(0, 2))) == tr("Marked as read")
         assert not page.seen_button.isEnabled()
+
+
+def test_a_change_hq_cannot_store_is_listed_as_refused_naming_the_field(
+    qtbot, make_window, engine, tmp_path
+):
+    with hq_world(tmp_path) as hq:
+        window, page = open_sync_page(qtbot, make_window)
+        register_on_page(qtbot, page, hq)
+        sync_and_wait(qtbot, window, page, 0)
+        made = add_customer(engine, hq.branch, "拒收客户", phone="1")
+        sync_and_wait(qtbot, window, page, 1)
+        edit_customer(engine, made, phone="2")
+        with write_session(engine) as s:  # what an older or faulty client might send
+            entry = s.scalars(select(OutboxEntry)).one()
+            entry.payload = {**entry.payload, "name": None, "_changed": ["name", "phone"]}
+        sync_and_wait(qtbot, window, page, 2)
+
+        model = page.rejections.records
+        qtbot.waitUntil(lambda: model.rowCount() == 1)
+        record, reason = (str(model.data(model.index(0, c))) for c in (1, 3))
+        assert record == tr("{kind} “{name}”", kind=tr("Account"), name="拒收客户")
+        assert reason == plain_error("sync.missing_value", {"table": "customers", "column": "name"})
+        assert tr("Name") in reason and "name" not in reason
+        assert page.tabs.tabText(2) == tr("Refused changes ({n})", n="1")
+        with Session(engine) as s:  # the refused edit went back to HQ's version
+            assert s.get_one(Customer, made).phone == "1"
+
+
+def test_the_first_load_shows_its_progress_and_resumes_after_a_cut(
+    qtbot, make_window, engine, tmp_path
+):
+    with hq_world(tmp_path) as hq:
+        branch = hq.branch
+        bulk = {
+            "branch_id": branch["branch_id"],
+            "name": "批量",
+            "credit_code": "91330100MA2AAAAA0X",
+            "category": "enterprise",
+            "level": "A",
+            "grade": "B",
+            "owner_id": branch["staff_id"],
+            "opened_at": "2026-03-01T00:00:00+00:00",
+        }
+        head = fill_branch(hq.admin_db, branch["branch_id"], "customers", bulk, 1_200)
+        window, page = open_sync_page(qtbot, make_window)
+        register_on_page(qtbot, page, hq)
+        live: list[str] = []
+        window.sync_scheduler.progressed.connect(
+            lambda *_: live.append(window.status_bar.load_label.text())
+        )
+        with FaultProxy(int(hq.url.rsplit(":", 1)[1])) as proxy:
+            with write_session(engine) as s:
+                state.write(s, state.HQ_URL, proxy.url)
+            proxy.arm("drop", "GET", "/v1/pull", skip=1)  # the second page never arrives
+            sync_and_wait(qtbot, window, page, 0)
+            assert history_cell(page, 0, RESULT) != tr("Succeeded")
+            assert any(text.startswith(tr("First load from HQ")) for text in live)
+
+            load = SyncService(engine).status().load
+            assert load is not None and (load.reached, load.head) == (PULL_LIMIT, head)
+            bar = window.status_bar.load_label
+            qtbot.waitUntil(lambda: bar.text() == load_words(load))
+            assert not bar.isHidden()
+            assert bar.text() == tr("First load from HQ: {percent}%", percent=load.percent)
+            qtbot.waitUntil(lambda: page.load_value.text() == load_detail_words(load))
+
+            sync_and_wait(qtbot, window, page, 1)  # the link is back: it goes on from there
+            assert history_cell(page, 0, RESULT) == tr("Succeeded")
+            qtbot.waitUntil(lambda: bar.isHidden())
+            qtbot.waitUntil(lambda: page.load_value.text() == tr("Complete"))
+            assert proxy.stats["GET /v1/pull"] == 2 + 2  # no page fetched twice
+        with Session(engine) as s:
+            assert s.query(Customer).count() == 1_200

@@ -47,7 +47,14 @@ from kamdesk.ui.sync.sync_scheduler import (
     interval_minutes,
     save_interval_minutes,
 )
-from kamdesk.ui.sync.words import audit_alarm_words, error_words, plain_error, record_text
+from kamdesk.ui.sync.words import (
+    audit_alarm_words,
+    error_words,
+    load_detail_words,
+    plain_error,
+    progress_words,
+    record_text,
+)
 from kamdesk.ui.tasks import Lane, TaskHandle, TaskRunner
 
 HISTORY_ROWS = 100
@@ -90,6 +97,8 @@ class SyncPage(QWidget):
         self.registration.registered.connect(lambda _done: self.reload())
         self.pending_value = QLabel()
         self.last_success_value = QLabel()
+        self.load_value = QLabel()
+        self.load_value.setWordWrap(True)
         self.interval_spin = QSpinBox()
         self.interval_spin.setRange(MIN_INTERVAL_MIN, MAX_INTERVAL_MIN)
         self.interval_spin.setValue(interval_minutes(prefs))
@@ -107,6 +116,7 @@ class SyncPage(QWidget):
         state_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         state_form.addRow(tr("Changes to upload:"), self.pending_value)
         state_form.addRow(tr("Last successful sync:"), self.last_success_value)
+        state_form.addRow(tr("Data from HQ:"), self.load_value)
         state_form.addRow(tr("Automatic sync:"), interval_row)
         state_form.addRow(tr("Latest round:"), self.outcome_label)
         state_group = QGroupBox(tr("Sync state"))
@@ -181,6 +191,7 @@ class SyncPage(QWidget):
 
         scheduler.round_started.connect(self._round_started)
         scheduler.round_finished.connect(self._round_finished)
+        scheduler.progressed.connect(self._round_progressed)
         if scheduler.last_outcome is not None:
             self._show_outcome(scheduler.last_outcome)
         self._update_sync_button()
@@ -224,6 +235,13 @@ class SyncPage(QWidget):
         self.pending_value.setText(f"{status.pending:,}")
         last = data.history[0] if data.history else None
         self.last_success_value.setText(_last_success(status, data.history))
+        self.load_value.setText(
+            load_detail_words(status.load)
+            if status.load is not None
+            else tr("Complete")
+            if status.registered and status.last_success
+            else tr("Not loaded yet")
+        )
         if self._scheduler.last_outcome is None and last is not None and last.error_code:
             self._set_outcome(plain_error(last.error_code, last.error_params), error=True)
         self._show_history(data.history)
@@ -315,6 +333,11 @@ class SyncPage(QWidget):
     def _round_started(self, _manual: bool) -> None:
         self._set_outcome(tr("Syncing with HQ…"), error=False)
         self._update_sync_button()
+
+    def _round_progressed(self, done: int, total: int, what: str) -> None:
+        self._set_outcome(
+            tr("Syncing with HQ… {step}", step=progress_words(done, total, what)), error=False
+        )
 
     def _round_finished(self, outcome: RoundOutcome) -> None:
         self._show_outcome(outcome)

@@ -95,6 +95,8 @@ class SyncScheduler(QObject):
     """Fires when a round was submitted; carries True when a person asked for it."""
     round_finished = Signal(object)
     """Fires on the GUI thread after a round ended; carries its RoundOutcome."""
+    progressed = Signal(int, int, str)
+    """A running round's progress (done, total, what it does), timed rounds included."""
 
     def __init__(
         self,
@@ -188,6 +190,7 @@ class SyncScheduler(QObject):
             on_success=self._on_success,
             on_failure=self._on_failure,
         )
+        self._handle.progressed.connect(self.progressed)
         self.round_started.emit(manual)
         return self._handle
 

@@ -17,6 +17,7 @@ from kamdesk.errors import KamdeskError, message_template
 from kamdesk.i18n import N_, tr
 from kamdesk.services.customer_file.validation import FIELD_LABELS as FILE_FIELD_LABELS
 from kamdesk.sync.messages import AUDIT_FORKED, AUDIT_REWOUND, AuditAlarm
+from kamdesk.sync.state import LoadProgress
 from kamdesk.ui.customer_file.formatting import instant
 
 PLAIN_ERRORS: dict[str, str] = {
@@ -122,6 +123,8 @@ def plain_error(code: str, params: Mapping[str, Any]) -> str:
     named = dict(params)
     if isinstance(named.get("table"), str):
         named["table"] = table_label(named["table"])
+    if isinstance(named.get("column"), str):
+        named["column"] = field_label(named["column"])
     template = PLAIN_ERRORS.get(code) or message_template(code)
     if template is None:
         return tr(UNKNOWN_ERROR)
@@ -195,3 +198,26 @@ def audit_alarm_words(alarm: AuditAlarm) -> str:
         when = alarm.reported_at
     template = AUDIT_ALARM_WORDS.get(alarm.status, AUDIT_ALARM_WORDS[AUDIT_REWOUND])
     return tr(template, when=when, known=alarm.known_seq, seq=alarm.seq)
+
+
+def load_words(load: LoadProgress) -> str:
+    """How far the first load (or a re-snapshot) from HQ has come, for the status bar."""
+    if load.reloading:
+        return tr("Reloading everything from HQ: {percent}%", percent=load.percent)
+    return tr("First load from HQ: {percent}%", percent=load.percent)
+
+
+def load_detail_words(load: LoadProgress) -> str:
+    """:func:`load_words` with the changelog numbers, for the sync page."""
+    return tr(
+        "{progress} (up to change {reached} of {head}); the next sync continues from there.",
+        progress=load_words(load),
+        reached=f"{load.reached:,}",
+        head=f"{load.head:,}",
+    )
+
+
+def progress_words(done: int, total: int, what: str) -> str:
+    """A running round's step with its percentage (``what`` is already translated)."""
+    percent = 100 if total <= 0 else min(100, max(0, done * 100 // total))
+    return tr("{what}: {percent}%", what=what, percent=percent)
