@@ -13,8 +13,9 @@ from typing import Any
 
 import openpyxl
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QCheckBox
 
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import tr
@@ -55,6 +56,11 @@ def open_panel(qtbot: Any, services: Services, runner: TaskRunner) -> ScheduledR
     return panel
 
 
+def tick(qtbot: Any, box: QCheckBox) -> None:
+    """Click the box itself (a wide check box toggles only on its box and words)."""
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
 def save(qtbot: Any, panel: ScheduledReportsPanel, runner: TaskRunner) -> None:
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not runner.active_tasks(), timeout=10_000)
@@ -69,7 +75,8 @@ def test_the_leader_switches_the_monthly_reports_on_in_settings(
     assert panel.day_spin.value() == 1 and panel.pdf_box.isChecked()
 
     # A relative folder is refused in words under the fields; nothing is stored.
-    qtbot.mouseClick(panel.enabled_box, Qt.MouseButton.LeftButton)
+    tick(qtbot, panel.enabled_box)
+    panel.folder_edit.clear()  # it may offer a default folder
     qtbot.keyClicks(panel.folder_edit, "reports")
     save(qtbot, panel, runner)
     refusal = KamdeskError("scheduled_reports.folder_not_absolute").message()
@@ -79,8 +86,8 @@ def test_the_leader_switches_the_monthly_reports_on_in_settings(
     folder = tmp_path / "monthly"
     panel.folder_edit.clear()
     qtbot.keyClicks(panel.folder_edit, str(folder))
-    qtbot.mouseClick(panel.xlsx_box, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(panel.evaluation_box, Qt.MouseButton.LeftButton)
+    tick(qtbot, panel.xlsx_box)
+    tick(qtbot, panel.evaluation_box)
     panel.day_spin.setValue(3)
     with qtbot.waitSignal(panel.saved, timeout=10_000):
         qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
