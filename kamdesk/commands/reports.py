@@ -7,8 +7,8 @@ evaluation sheets as PDF and/or Excel, for scripts and scheduled runs.
 
 Writes ``DIR/kpi-<period>.pdf|xlsx`` or ``DIR/evaluation-<month>[-<login>].pdf|xlsx``
 (the directory is created) and prints each path. The files of one run come from one
-computation, so they agree. Evaluation sheets are read as the branch's admin (else
-its leader), i.e. every account manager of the branch.
+computation, so they agree. Both are read as the branch's admin (else its leader),
+i.e. every row and every account manager of the branch.
 ``report scheduled`` writes what the branch's monthly schedule (设置 › 月度报表) says is
 due and not yet written, prints each path, and is meant for the Windows task scheduler;
 see :mod:`kamdesk.services.scheduled_reports`.
@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from kamdesk.commands.common import cli_actor, db_option, open_engine, progress_printer
@@ -60,11 +62,30 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return names
 
 
+def write_reports(
+    out: Path,
+    stem: str,
+    formats: Iterable[str],
+    pdf: Callable[[Path], object],
+    xlsx: Callable[[Path], object],
+    *,
+    written: Callable[[str, Path], object] | None = None,
+) -> None:
+    """Write ``out/stem.FORMAT`` for each format with ``pdf`` or ``xlsx`` (making
+    ``out`` if need be) and print each path; ``written(format, path)`` runs first."""
+    out.mkdir(parents=True, exist_ok=True)
+    for fmt in formats:
+        path = out / f"{stem}.{fmt}"
+        (pdf if fmt == "pdf" else xlsx)(path)
+        if written is not None:
+            written(fmt, path)
+        print(path)
+
+
 def _cmd_kpi(args: argparse.Namespace) -> int:
     from kamdesk.reports.kpi_pdf import render_kpi_pdf
     from kamdesk.reports.kpi_xlsx import render_kpi_xlsx
     from kamdesk.services.kpi import KpiService
-    from kamdesk.services.shell import ShellService
 
     period = parse_period(args.period)
     dimensions = _dimensions(args.by)
@@ -72,17 +93,16 @@ def _cmd_kpi(args: argparse.Namespace) -> int:
     engine = open_engine(args)
     try:
         kpi = KpiService(engine)
-        ctx = kpi.report_context(period, dimensions, with_data="xlsx" in formats)
-        out: Path = args.out
-        out.mkdir(parents=True, exist_ok=True)
-        for fmt in formats:
-            path = out / f"kpi-{period.label}.{fmt}"
-            if fmt == "pdf":
-                render_kpi_pdf(ctx, path)
-            else:
-                render_kpi_xlsx(ctx, path)
-            kpi.record_export(ShellService(engine).current_actor(), period, fmt, path)
-            print(path)
+        actor = cli_actor(engine)
+        ctx = kpi.report_context(period, dimensions, actor=actor, with_data="xlsx" in formats)
+        write_reports(
+            args.out,
+            f"kpi-{period.label}",
+            formats,
+            partial(render_kpi_pdf, ctx),
+            partial(render_kpi_xlsx, ctx),
+            written=lambda fmt, path: kpi.record_export(actor, period, fmt, path),
+        )
     finally:
         engine.dispose()
     return 0
@@ -99,16 +119,14 @@ def _cmd_evaluation(args: argparse.Namespace) -> int:
     try:
         service = EvaluationService(engine)
         report = service.report(cli_actor(engine), period, args.person, progress=progress_printer())
-        out: Path = args.out
-        out.mkdir(parents=True, exist_ok=True)
         suffix = f"-{report.people[0].login}" if args.person and report.people else ""
-        for fmt in formats:
-            path = out / f"evaluation-{period.label}{suffix}.{fmt}"
-            if fmt == "pdf":
-                render_evaluation_pdf(report, path)
-            else:
-                render_evaluation_xlsx(report, path)
-            print(path)
+        write_reports(
+            args.out,
+            f"evaluation-{period.label}{suffix}",
+            formats,
+            partial(render_evaluation_pdf, report),
+            partial(render_evaluation_xlsx, report),
+        )
     finally:
         engine.dispose()
     return 0

@@ -306,7 +306,7 @@ class ScheduledReportService:
             steps.next(tr("Computing KPIs…"))
             with_data = any(f.fmt == "xlsx" for f in kpi_files)
             ctx = self._kpi.report_context(
-                period, REPORT_DIMENSIONS, with_data=with_data, cancel=cancel
+                period, REPORT_DIMENSIONS, actor=reader, with_data=with_data, cancel=cancel
             )
             for f in kpi_files:
                 check_cancel(cancel)

@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 
 from kamdesk.cli import main
-from kamdesk.i18n import set_language
 from tests.services.evaluation_fixture import build_evaluation
 
 
@@ -22,11 +21,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield path
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_every_am_as_pdf_and_excel(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):

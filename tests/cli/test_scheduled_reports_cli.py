@@ -3,7 +3,6 @@ month's files once, prints their paths, and says so when nothing is due or it is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,17 +13,11 @@ import pytest
 from kamdesk.cli import main
 from kamdesk.db.startup import open_database
 from kamdesk.domain.clock import SHANGHAI
-from kamdesk.i18n import set_language
 from kamdesk.services.container import Services
 from kamdesk.services.scheduled_reports import ReportSchedule
 from tests.services.evaluation_fixture import build_evaluation
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture()

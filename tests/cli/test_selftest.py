@@ -11,14 +11,8 @@ import pytest
 
 from kamdesk import cli
 from kamdesk.commands import selftest
-from kamdesk.i18n import set_language
 
-
-@pytest.fixture(autouse=True)
-def _english() -> None:
-    set_language("en")
-    yield
-    set_language("zh_CN")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_self_test_passes_and_leaves_the_credential_store_alone(

@@ -154,8 +154,10 @@ def later_edits(desk: Desk, ids: dict[str, str]) -> None:
 
 def desk_figures(desk: Desk) -> Figures:
     """The branch desktop's own KPI figures of October (summary and raw engine agree)."""
-    own = dict(KpiService(desk.engine).pack(OCTOBER, ()).total.figures)
-    raw = dict(KpiService(desk.engine, use_summary=False).pack(OCTOBER, ()).total.figures)
+    own = dict(KpiService(desk.engine).pack(OCTOBER, (), actor=None).total.figures)
+    raw = dict(
+        KpiService(desk.engine, use_summary=False).pack(OCTOBER, (), actor=None).total.figures
+    )
     assert own == raw
     return own
 

@@ -37,13 +37,6 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EvaluationRepor
         built.engine.dispose()
 
 
-@pytest.fixture()
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language("zh_CN")
-
-
 def person(report: EvaluationReport, login: str) -> PersonSheet:
     return next(p for p in report.people if p.login == login)
 

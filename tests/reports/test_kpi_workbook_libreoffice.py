@@ -46,7 +46,9 @@ def _convert(workbook: Path, out: Path) -> subprocess.CompletedProcess[str]:
 @needs_libreoffice
 def test_workbook_converts_to_pdf_with_charts_and_figures(built: Built, tmp_path: Path) -> None:
     period = month(2026, 10)
-    ctx = KpiService(built.engine).report_context(period, (Dimension.GROUP, Dimension.AM))
+    ctx = KpiService(built.engine).report_context(
+        period, (Dimension.GROUP, Dimension.AM), actor=None
+    )
     workbook = tmp_path / "kpi.xlsx"
     render_kpi_xlsx(ctx, workbook)
     with zipfile.ZipFile(workbook) as z:

@@ -4,12 +4,14 @@ order in every state the flow needs, an attachment, a sync conflict, a printed P
 backup; likewise a key person on another group's account. One template file is built
 per test session; each writing case works on its own copy of it.
 
-The oracles (:meth:`World.readable_customers`, :meth:`World.readable_orders`) say in plain
-SQL, independently of the services, which rows each role may read.
+The oracles (:meth:`World.readable_customers`, :meth:`World.readable_orders`, and for the
+KPIs :meth:`World.kpi_keys`, :meth:`World.kpi_orders`, :meth:`World.kpi_accounts`) say in
+plain SQL, independently of the services, which rows each role may read.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +51,10 @@ OTHER_ID_NUMBER = "110101199002022345"
 SECRETS = {"am": (MOBILE, ID_NUMBER), "am_other": (OTHER_MOBILE, OTHER_ID_NUMBER)}
 """Per owning AM, the phone and ID number of the key person on their account."""
 WORKSTATION = "W01"
+KPI_PERIOD = "2020-01-01..2030-12-31"
+"""A KPI period holding every row of the world (all of its orders are completed in it)."""
+KPI_READERS = ("leader", "admin", "analyst")
+"""Who reads every KPI row and the ids behind the total."""
 
 
 @dataclass
@@ -152,6 +158,85 @@ class World:
                 b, a.workstation_id or "",
             )  # fmt: skip
         return frozenset()
+
+    def kpi_keys(self, role: str) -> dict[str, frozenset[str]] | None:
+        """Per KPI dimension (its value), the row keys ``role`` may see (None: all):
+        their own AM row, their group and its staff, their workstation; everyone's own
+        branch row."""
+        a, b = self.actors[role], self.branch_id
+        if role in KPI_READERS:
+            return None
+        if role == "nobody":
+            return {}
+        own = {"branch": frozenset({b})}
+        if role in ("am", "am_other"):
+            return {**own, "am": frozenset({a.staff_id})}
+        if role == "im":
+            staff = "SELECT id FROM staff WHERE branch_id = ? AND industry_group_id = ?"
+            return {**own, "group": frozenset({self.group_id}),
+                    "am": self._ids(staff, b, self.group_id)}  # fmt: skip
+        if role == "ws":
+            return {**own, "workstation": frozenset({a.workstation_id or ""})}
+        return own
+
+    def _kpi_scope(self, role: str) -> tuple[str, tuple[str, ...]]:
+        """SQL on an order ``o`` and its account ``c``: the rows behind the KPIs whose
+        ids ``role`` may list (orders by their owner, accounts by theirs)."""
+        a, b = self.actors[role], self.branch_id
+        if role in ("am", "am_other"):
+            return "AND o.branch_id = ? AND o.owner_id = ?", (b, a.staff_id)
+        if role == "im":
+            return "AND o.branch_id = ? AND c.industry_group_id = ?", (b, self.group_id)
+        if role in KPI_READERS:
+            return "AND o.branch_id = ?", (b,)
+        return "AND 0", ()
+
+    def kpi_orders(self, role: str, owner: str | None = None) -> frozenset[str]:
+        """Completed live orders (of ``owner``'s, when given) whose ids ``role`` may list."""
+        where, params = self._kpi_scope(role)
+        if owner is not None:
+            where, params = where + " AND o.owner_id = ?", (*params, self.actors[owner].staff_id)
+        return self._ids(
+            "SELECT o.id FROM work_orders o JOIN customers c ON c.id = o.customer_id "
+            f"WHERE o.deleted_at IS NULL AND o.accepted_at IS NOT NULL {where}",
+            *params,
+        )
+
+    def kpi_order_numbers(self, role: str) -> frozenset[str]:
+        ids = self.kpi_orders(role)
+        return self._ids(
+            "SELECT order_no FROM work_orders WHERE id IN (SELECT value FROM json_each(?))",
+            json.dumps(sorted(ids)),
+        )
+
+    def kpi_accounts(
+        self, role: str, owner: str | None = None, *, in_network: bool = True
+    ) -> frozenset[str]:
+        """Live accounts (still in the network, unless not ``in_network``; of
+        ``owner``'s, when given) whose ids ``role`` may list."""
+        where, params = self._kpi_scope(role)
+        where = where.replace("o.owner_id", "c.owner_id").replace("o.branch_id", "c.branch_id")
+        if owner is not None:
+            where, params = where + " AND c.owner_id = ?", (*params, self.actors[owner].staff_id)
+        if in_network:
+            where += " AND c.left_at IS NULL"
+        live = "SELECT c.id FROM customers c WHERE c.deleted_at IS NULL"
+        return self._ids(f"{live} {where}", *params)
+
+    def kpi_account_names(self, role: str) -> frozenset[str]:
+        accounts = self.kpi_accounts(role, in_network=False)
+        return self._ids(
+            "SELECT name FROM customers WHERE id IN (SELECT value FROM json_each(?))",
+            json.dumps(sorted(accounts)),
+        )
+
+    def steps_done_at(self, workstation_id: str) -> frozenset[str]:
+        return self._ids(
+            "SELECT s.id FROM work_order_steps s JOIN work_orders o ON o.id = s.order_id "
+            "WHERE s.workstation_id = ? AND s.done_at IS NOT NULL AND s.deleted_at IS NULL "
+            "AND o.deleted_at IS NULL",
+            workstation_id,
+        )
 
     def customer_of(self, person_id: str) -> str:
         return next(iter(self._ids("SELECT customer_id FROM key_persons WHERE id = ?", person_id)))

@@ -32,7 +32,8 @@ from openpyxl import load_workbook
 
 from kamdesk.domain.clock import utcnow
 from kamdesk.domain.customers.funnel import ForecastPeriod, Stage
-from kamdesk.domain.kpi.period import month
+from kamdesk.domain.kpi.figures import Dimension, KpiPack
+from kamdesk.domain.kpi.period import Period, month, parse_period
 from kamdesk.domain.workorders.vocabulary import Action, DispatchMode, ReturnReason
 from kamdesk.errors import KamdeskError, message_template
 from kamdesk.i18n import set_language
@@ -54,6 +55,8 @@ from kamdesk.services.order_import import ORDER_COLUMNS
 from kamdesk.services.scheduled_reports import ReportSchedule
 from kamdesk.services.workorders import OrderQuery, StepPlan
 from tests.security.matrix_world import (
+    KPI_PERIOD,
+    KPI_READERS,
     ROLES,
     SECRETS,
     WORKSTATION,
@@ -168,6 +171,79 @@ def _conflict_check(world: World, role: str, result: Any) -> None:
         if person in shown:
             clear = role in CONTACT_READERS[owner]
             assert (shown[person].kept_value == SECRETS[owner][0]) == clear, role
+
+
+def _files(world: World, role: str) -> frozenset[str]:
+    return world.readable_files(role)
+
+
+# --- KPI checks: against the system's figures and the plain-SQL oracles of the world -----
+
+KPI_ROLES = ALL - {"nobody"}
+KPI_DIMS = (Dimension.BRANCH, Dimension.GROUP, Dimension.AM, Dimension.WORKSTATION,
+            Dimension.PRODUCT)  # fmt: skip
+OWN_ROWS = {"am": Dimension.AM, "am_other": Dimension.AM, "im": Dimension.GROUP,
+            "ws": Dimension.WORKSTATION}  # fmt: skip
+"""Roles whose own row must be in their pack (so the row checks cannot pass on nothing)."""
+
+
+def _kpi_period() -> Period:
+    return parse_period(KPI_PERIOD)
+
+
+def _workstation(world: World) -> str:
+    return world.actors["ws"].workstation_id or ""
+
+
+def _kpi_pack(world: World, role: str, pack: KpiPack) -> None:
+    """The system's total for everyone; of each dimension, exactly the system's rows
+    whose keys the oracle lets ``role`` see, unchanged."""
+    system = world.services.kpi.pack(_kpi_period(), KPI_DIMS, actor=None, with_previous=True)
+    assert (pack.total, pack.previous_total) == (system.total, system.previous_total), role
+    allowed = world.kpi_keys(role)
+    for dim in KPI_DIMS:
+        every = {r.key: r for r in system.rows[dim]}
+        shown = {r.key: r for r in pack.rows[dim]}
+        visible = set(every) if allowed is None else set(every) & allowed.get(dim.value, set())
+        assert set(shown) == visible, (role, dim)
+        assert all(row == every[key] for key, row in shown.items()), (role, dim)
+    if role in OWN_ROWS:
+        assert pack.rows[OWN_ROWS[role]], f"{role} sees no row of their own"
+
+
+def _kpi_sheets(world: World, role: str, sheets: Any) -> None:
+    """The completed orders listed are exactly those whose ids ``role`` may list; the
+    complaints and visits only of accounts whose ids they may list."""
+    orders, complaints, visits = ([row[0] for row in sheet.rows] for sheet in sheets)
+    assert set(orders) == world.kpi_order_numbers(role), role
+    names = world.kpi_account_names(role)
+    assert set(complaints) <= names and set(visits) <= names, role
+    if role in {"am", "im", *KPI_READERS}:
+        assert orders and complaints, f"{role}: the AM's accepted orders and complaint"
+
+
+def _kpi_report(world: World, role: str, ctx: Any) -> None:
+    _kpi_pack(world, role, ctx.pack)
+    _kpi_sheets(world, role, ctx.data_sheets)
+
+
+def _kpi_trend(world: World, role: str, trend: Any) -> None:
+    assert trend == world.services.kpi.monthly_trend(month(2026, 11), 3, actor=None), role
+
+
+def _ids_are(
+    expected: Callable[[World, str], frozenset[str]],
+    readable: Callable[[World, str], frozenset[str]] | None = None,
+) -> Check:
+    """The ids behind a figure are the oracle's (never none) and, for orders and
+    accounts, rows the role may read under the record rules."""
+
+    def check(world: World, role: str, ids: Any) -> None:
+        assert ids and set(ids) == expected(world, role), role
+        if readable is not None:
+            assert set(ids) <= readable(world, role), role
+
+    return check
 
 
 # --- calls ---------------------------------------------------------------------------------
@@ -492,6 +568,48 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(lambda w, a: w.services.kpi.record_export(
             a, month(2026, 10), "pdf", w.path.parent / "kpi.pdf"), ALL, writes=True),
     ),
+    # --- KPIs: the system's figures; the rows, ids and data-sheet rows a role may see ----
+    "kpi.pack": (
+        Case(lambda w, a: w.services.kpi.pack(_kpi_period(), KPI_DIMS, actor=a,
+                                              with_previous=True), KPI_ROLES, check=_kpi_pack),
+    ),
+    "kpi.report_context": (
+        Case(lambda w, a: w.services.kpi.report_context(_kpi_period(), KPI_DIMS, actor=a),
+             KPI_ROLES, check=_kpi_report),
+    ),
+    "kpi.data_sheets": (
+        Case(lambda w, a: w.services.kpi.data_sheets(_kpi_period(), actor=a), KPI_ROLES,
+             check=_kpi_sheets),
+    ),
+    "kpi.figure_ids": (
+        Case(lambda w, a: w.services.kpi.figure_ids(_kpi_period(), "K01", "d", actor=a),
+             frozenset(KPI_READERS), check=_ids_are(lambda w, r: w.kpi_orders(r), _orders),
+             label="total"),
+        Case(lambda w, a: w.services.kpi.figure_ids(
+            _kpi_period(), "K01", "d", Dimension.AM, w.actors["am"].staff_id, actor=a),
+            frozenset({"am", "im", *KPI_READERS}),
+            check=_ids_are(lambda w, r: w.kpi_orders(r, "am"), _orders), label="AM orders"),
+        Case(lambda w, a: w.services.kpi.figure_ids(
+            _kpi_period(), "K15", "d", Dimension.AM, w.actors["am"].staff_id, actor=a),
+            frozenset({"am", "im", *KPI_READERS}),
+            check=_ids_are(lambda w, r: w.kpi_accounts(r, "am"), _files), label="AM accounts"),
+        Case(lambda w, a: w.services.kpi.figure_ids(
+            _kpi_period(), "K06", "d", Dimension.WORKSTATION, _workstation(w), actor=a),
+            frozenset({"ws", *KPI_READERS}),
+            check=_ids_are(lambda w, r: w.steps_done_at(_workstation(w))),
+            label="workstation steps"),
+    ),
+    "kpi.targets": (
+        Case(lambda w, a: w.services.kpi.targets(_kpi_period(), actor=a), KPI_ROLES,
+             label="total"),
+        Case(lambda w, a: w.services.kpi.targets(
+            _kpi_period(), Dimension.AM, w.actors["am_other"].staff_id, actor=a),
+            frozenset({"am_other", *KPI_READERS}), label="another AM"),
+    ),
+    "kpi.monthly_trend": (
+        Case(lambda w, a: w.services.kpi.monthly_trend(month(2026, 11), 3, actor=a), KPI_ROLES,
+             check=_kpi_trend),
+    ),
     "backups.daily_if_due": (
         Case(lambda w, a: w.services.backups.daily_if_due(a), ALL, writes=True),
     ),
@@ -512,13 +630,7 @@ SYSTEM: dict[str, str] = {
     "shell.database_path": "the open file",
     "shell.sign_in": "records who signed in (the auth service checked the password)",
     "shell.status": "window frame: branch, user, sync counters",
-    "kpi.pack": "KPI figures: the system's computation over every row (numbers only)",
-    "kpi.data_sheets": "KPI data sheets (numbers only)",
-    "kpi.figure_ids": "ids behind a figure; reading a record goes through a scoped service",
     "kpi.rebuild_summary": "maintenance of derived sums",
-    "kpi.report_context": "the KPI report (numbers only)",
-    "kpi.targets": "targets HQ published (reference data)",
-    "kpi.monthly_trend": "branch totals per month (numbers only)",
     "customer_file.check_duplicates": "names and credit codes, whoever owns them, to stop "
     "a second file for the same customer",
     "work_orders.attachment_data": "content-addressed bytes; the hash comes only from an "

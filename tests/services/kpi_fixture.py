@@ -37,6 +37,7 @@ from kamdesk.db.startup import open_database
 from kamdesk.domain.clock import SHANGHAI
 from kamdesk.domain.sla import Pause, Promise, PromisedClock, SlaMode
 from kamdesk.domain.working_calendar import ChineseWorkingCalendar
+from kamdesk.services.actor import Actor
 
 
 def at(m: int, d: int, h: int = 0, mi: int = 0, y: int = 2026) -> datetime:
@@ -262,3 +263,26 @@ def add_kpi_targets(b: Built) -> Built:
                      metric="K05", month=date(2026, 10, 1), ratio=0.1,
                      deleted_at=datetime(2026, 10, 2, tzinfo=SHANGHAI)))  # fmt: skip
     return b
+
+
+def add_staff(b: Built, login: str, role: str, **kw: str) -> Actor:
+    """A staff member of the fixture's branch (``kw``: ``industry_group_id`` or
+    ``workstation_id`` as keys of ``b.ids``), as an :class:`Actor`. The first leader
+    added stands in for the signed-in user of a page (the fixture has no admin)."""
+    refs = {column: b.ids[key] for column, key in kw.items()}
+    with Session(b.engine) as s, s.begin():
+        person = Staff(branch_id=b.ids["branch"], login=login, name=login, role=role, **refs)
+        s.add(person)
+        s.flush()
+        b.ids[login] = person.id
+    return Actor(b.ids[login], login, role, b.ids["branch"], refs.get("industry_group_id"),
+                 refs.get("workstation_id"))  # fmt: skip
+
+
+def make_am(b: Built, login: str) -> Actor:
+    """One of the fixture's own AMs (``am1``, ``am2``; written with an older role name)
+    given the account manager role, as an :class:`Actor` (who may then sign in)."""
+    with Session(b.engine) as s, s.begin():
+        person = s.get_one(Staff, b.ids[login])
+        person.role = "am"
+        return Actor(person.id, person.name, "am", person.branch_id, person.industry_group_id)

@@ -284,7 +284,7 @@ def test_hq_publishes_the_kpi_standards_wherever_it_sets_a_revenue_target(demo: 
     assert all(found == dict(catalog.KPI_STANDARDS) for found in kpis.values())
     engine = open_database(demo.path)
     try:  # what the dashboard's tiles read for the last complete month
-        october = KpiService(engine).targets(parse_period("2026-10"))
+        october = KpiService(engine).targets(parse_period("2026-10"), actor=None)
     finally:
         engine.dispose()
     assert october == dict(catalog.KPI_STANDARDS)

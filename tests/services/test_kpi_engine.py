@@ -34,7 +34,7 @@ def test_every_kpi_has_a_hand_value() -> None:
 
 @pytest.mark.parametrize("code", sorted(EXPECTED))
 def test_branch_total_equals_hand_value(service: KpiService, code: str) -> None:
-    pack = service.pack(OCTOBER, ())
+    pack = service.pack(OCTOBER, (), actor=None)
     figure = pack.total.figures[code]
     num, den = EXPECTED[code]
     assert figure.numerator == pytest.approx(num, abs=1e-6)
@@ -43,7 +43,7 @@ def test_branch_total_equals_hand_value(service: KpiService, code: str) -> None:
 
 
 def test_hand_values_read_as_expected(service: KpiService) -> None:
-    figures = service.pack(OCTOBER, ()).total.figures
+    figures = service.pack(OCTOBER, (), actor=None).total.figures
     assert figures["K01"].value == pytest.approx(0.8)
     assert figures["K08"].value == pytest.approx(100.0)  # per 100 active accounts
     assert figures["K13"].value == pytest.approx(1 / 3)
@@ -52,7 +52,7 @@ def test_hand_values_read_as_expected(service: KpiService) -> None:
 
 
 def _row(service: KpiService, built: Built, dim: Dimension, key: str) -> dict[str, tuple]:
-    rows = service.pack(OCTOBER, (dim,)).rows[dim]
+    rows = service.pack(OCTOBER, (dim,), actor=None).rows[dim]
     row = next(r for r in rows if r.key == built.ids[key])
     return {c: (f.numerator, f.denominator) for c, f in row.figures.items()}
 
@@ -90,38 +90,38 @@ def test_by_product(service: KpiService, built: Built) -> None:
 
 def test_ids_behind_figures(service: KpiService, built: Built) -> None:
     ids = built.ids
-    assert set(service.figure_ids(OCTOBER, "K05")) == {ids["o2"], ids["o5"]}
-    assert set(service.figure_ids(OCTOBER, "K01", "d")) == {
+    assert set(service.figure_ids(OCTOBER, "K05", actor=None)) == {ids["o2"], ids["o5"]}
+    assert set(service.figure_ids(OCTOBER, "K01", "d", actor=None)) == {
         ids[k] for k in ("o1", "o2", "o5", "o6", "o8")
     }
-    assert set(service.figure_ids(OCTOBER, "K15")) == {ids["cA"]}
-    assert set(service.figure_ids(OCTOBER, "K11", "d")) == {ids["cA"], ids["cB"]}
-    assert set(service.figure_ids(OCTOBER, "K07")) == {ids["r1"]}
-    assert set(service.figure_ids(OCTOBER, "K03b", "d")) - set(
-        service.figure_ids(OCTOBER, "K03b")
+    assert set(service.figure_ids(OCTOBER, "K15", actor=None)) == {ids["cA"]}
+    assert set(service.figure_ids(OCTOBER, "K11", "d", actor=None)) == {ids["cA"], ids["cB"]}
+    assert set(service.figure_ids(OCTOBER, "K07", actor=None)) == {ids["r1"]}
+    assert set(service.figure_ids(OCTOBER, "K03b", "d", actor=None)) - set(
+        service.figure_ids(OCTOBER, "K03b", actor=None)
     ) == {ids["o9"]}
-    assert service.figure_ids(OCTOBER, "K06", "d", Dimension.WORKSTATION, ids["w2"]) == tuple(
-        sorted(ids[k] for k in ("s2", "s4", "s6"))
-    )
+    assert service.figure_ids(
+        OCTOBER, "K06", "d", Dimension.WORKSTATION, ids["w2"], actor=None
+    ) == tuple(sorted(ids[k] for k in ("s2", "s4", "s6")))
     with pytest.raises(KamdeskError):
-        service.figure_ids(OCTOBER, "K99")
+        service.figure_ids(OCTOBER, "K99", actor=None)
 
 
 def test_month_edges_are_shanghai_midnights(service: KpiService) -> None:
     """o1 (accepted 30 September 23:00Z) belongs to October; o3 (1 November 00:00) not."""
-    september = service.pack(month(2026, 9), ()).total.figures
+    september = service.pack(month(2026, 9), (), actor=None).total.figures
     assert september["K01"].denominator == 0
     assert september["K10"].denominator == 0  # o7 restored 06:00 on 1 October
-    shifted = service.pack(parse_period("2026-10-02..2026-11-01"), ()).total.figures
+    shifted = service.pack(parse_period("2026-10-02..2026-11-01"), (), actor=None).total.figures
     assert shifted["K01"].denominator == 4  # o2, o3, o6, o8
 
 
 def test_previous_period_and_empty_period(service: KpiService) -> None:
-    pack = service.pack(OCTOBER, (), with_previous=True)
+    pack = service.pack(OCTOBER, (), with_previous=True, actor=None)
     assert pack.previous_total is not None
     assert pack.previous_total.figures["K01"].denominator == 0
     assert pack.previous_total.figures["K01"].value is None
-    empty = service.pack(parse_period("2030"), (Dimension.AM,))
+    empty = service.pack(parse_period("2030"), (Dimension.AM,), actor=None)
     accounts = {"K08", "K11", "K15"}  # cA and cC are still active in 2030
     assert all(f.value is None for c, f in empty.total.figures.items() if c not in accounts)
     assert [empty.total.figures[c].value for c in sorted(accounts)] == [0.0, 0.0, 0.0]

@@ -40,7 +40,7 @@ def artefacts(
     built: Built, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[object, str, openpyxl.Workbook]:
     i18n.set_language("zh_CN")
-    ctx = KpiService(built.engine).report_context(month(2026, 10), DIMS)
+    ctx = KpiService(built.engine).report_context(month(2026, 10), DIMS, actor=None)
     folder = tmp_path_factory.mktemp("out")
     pdf, xlsx = folder / "kpi.pdf", folder / "kpi.xlsx"
     steps: list[tuple[int, int]] = []

@@ -50,8 +50,8 @@ def assert_summary_matches(built: Built, periods: tuple[str, ...] = PERIODS) -> 
         period = parse_period(text_period)
         with Session(built.engine) as s:
             assert usable(s, period), text_period
-        assert_same(raw.pack(period, DIMS, with_previous=True),
-                    fast.pack(period, DIMS, with_previous=True))  # fmt: skip
+        assert_same(raw.pack(period, DIMS, with_previous=True, actor=None),
+                    fast.pack(period, DIMS, with_previous=True, actor=None))  # fmt: skip
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def built(tmp_path) -> Iterator[Built]:
 
 def test_rebuilt_summary_equals_the_raw_engine(built: Built) -> None:
     assert_summary_matches(built)
-    october = KpiService(built.engine).pack(parse_period("2026-10"), ()).total.figures
+    october = KpiService(built.engine).pack(parse_period("2026-10"), (), actor=None).total.figures
     assert october["K01"].value == pytest.approx(0.8)
 
 
@@ -140,26 +140,26 @@ def test_new_rows_of_every_kind_are_counted(built: Built) -> None:
 
 def test_a_calendar_change_recounts_confirmations(built: Built) -> None:
     fast = KpiService(built.engine)
-    before = fast.pack(parse_period("2026-10"), ()).total.figures["K03b"]
+    before = fast.pack(parse_period("2026-10"), (), actor=None).total.figures["K03b"]
 
     def work_on_sunday(s: Session) -> None:  # o3 (Fri 12:00 → Mon 12:00) turns late
         s.add(CalendarOverride(id=uuid7(), day=date(2026, 10, 11), is_working=True, name="t"))
 
     _edit(built, work_on_sunday)
-    after = fast.pack(parse_period("2026-10"), ()).total.figures["K03b"]
+    after = fast.pack(parse_period("2026-10"), (), actor=None).total.figures["K03b"]
     assert after.numerator < before.numerator
     assert_summary_matches(built, ("2026-10",))
 
 
 def test_a_failed_transaction_leaves_the_summary_as_it_was(built: Built) -> None:
-    before = KpiService(built.engine).pack(parse_period("2026-10"), DIMS)
+    before = KpiService(built.engine).pack(parse_period("2026-10"), DIMS, actor=None)
     with pytest.raises(RuntimeError), Session(built.engine) as s, s.begin():
         order = s.scalars(select(WorkOrder).where(WorkOrder.accepted_at.is_not(None))).first()
         assert order is not None
         order.accepted_at = None
         s.flush()
         raise RuntimeError("abandon")
-    assert_same(before, KpiService(built.engine).pack(parse_period("2026-10"), DIMS))
+    assert_same(before, KpiService(built.engine).pack(parse_period("2026-10"), DIMS, actor=None))
     assert_summary_matches(built, ("2026-10",))
 
 

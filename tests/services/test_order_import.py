@@ -215,7 +215,7 @@ def _march(accounts: tuple[Account, Account, Account]) -> list[dict[str, Any]]:
 
 
 def _figures(engine: Engine, period: str, *, raw: bool) -> dict[str, tuple[float, float]]:
-    pack = KpiService(engine, use_summary=not raw).pack(parse_period(period), ())
+    pack = KpiService(engine, use_summary=not raw).pack(parse_period(period), (), actor=None)
     return {code: (f.numerator, f.denominator) for code, f in pack.total.figures.items()}
 
 
@@ -292,8 +292,8 @@ def test_imported_orders_give_the_hand_computed_kpis_and_the_summary_agrees(
     for text in ("2025-03", "2025-04", "2025-Q1", "2026-10"):
         period = parse_period(text)
         assert_same(
-            raw_engine.pack(period, DIMS, with_previous=True),
-            summary.pack(period, DIMS, with_previous=True),
+            raw_engine.pack(period, DIMS, with_previous=True, actor=None),
+            summary.pack(period, DIMS, with_previous=True, actor=None),
         )
 
 

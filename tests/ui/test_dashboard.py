@@ -20,7 +20,7 @@ from kamdesk.services.container import Services
 from kamdesk.ui.reports import ReportsPage
 from kamdesk.ui.reports.dashboard_charts import drawn
 from kamdesk.ui.tasks import TaskRunner
-from tests.services.kpi_fixture import Built, add_kpi_targets, build
+from tests.services.kpi_fixture import Built, add_kpi_targets, add_staff, build
 
 OCTOBER = month(2026, 10)
 
@@ -28,6 +28,7 @@ OCTOBER = month(2026, 10)
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     b = add_kpi_targets(build(tmp_path_factory.mktemp("dashboard") / "kpi.sqlite"))
+    add_staff(b, "boss", "leader")  # nobody signed in: the leader reads
     yield b
     b.engine.dispose()
 
@@ -60,8 +61,8 @@ def test_the_dashboard_is_the_first_tab(page: ReportsPage) -> None:
 def test_tiles_show_value_target_and_previous_of_the_service(
     page: ReportsPage, services: Services
 ) -> None:
-    pack = services.kpi.pack(OCTOBER, (), with_previous=True)
-    targets = services.kpi.targets(OCTOBER)
+    pack = services.kpi.pack(OCTOBER, (), with_previous=True, actor=None)
+    targets = services.kpi.targets(OCTOBER, actor=None)
     assert pack.previous_total is not None
     assert set(page.dashboard.tiles) == {k.code for k in KPIS}
     for kpi in KPIS:
@@ -95,7 +96,7 @@ def test_the_trend_chart_is_twelve_monthly_packs(page: ReportsPage, services: Se
         f"{y}-{m:02d}" for y, m in [(2025, 11), (2025, 12), *((2026, m) for m in range(1, 11))]
     ]
     for point in data.trend:
-        assert point.figures == services.kpi.pack(point.period, ()).total.figures
+        assert point.figures == services.kpi.pack(point.period, (), actor=None).total.figures
     chart = page.dashboard.trend_chart
     assert chart is not None and chart.series is not None
     assert page.dashboard.chart_code() == "K01"
@@ -113,7 +114,7 @@ def test_clicking_a_tile_lists_the_rows_behind_its_figure(
     qtbot: Any, page: ReportsPage, services: Services
 ) -> None:
     tile = page.dashboard.tiles["K01"]
-    expected = services.kpi.figure_ids(OCTOBER, "K01", "n")
+    expected = services.kpi.figure_ids(OCTOBER, "K01", "n", actor=None)
     assert len(expected) == 4
     with qtbot.waitSignal(page.ids_shown, timeout=10_000):
         qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
@@ -125,7 +126,9 @@ def test_clicking_a_tile_lists_the_rows_behind_its_figure(
     other.setFocus()
     with qtbot.waitSignal(page.ids_shown, timeout=10_000):  # the keyboard way
         qtbot.keyClick(other, Qt.Key.Key_Return)
-    assert sorted(page.ids_dialog.ids()) == sorted(services.kpi.figure_ids(OCTOBER, "K09", "n"))
+    assert sorted(page.ids_dialog.ids()) == sorted(
+        services.kpi.figure_ids(OCTOBER, "K09", "n", actor=None)
+    )
 
 
 def test_clicking_a_bar_lists_the_rows_of_that_group(
@@ -135,10 +138,12 @@ def test_clicking_a_bar_lists_the_rows_of_that_group(
     dashboard.compare_box.setCurrentIndex(dashboard.compare_box.findData(Dimension.GROUP.value))
     chart = dashboard.compare_chart
     assert chart is not None
-    rows = services.kpi.pack(OCTOBER, (Dimension.GROUP,)).rows[Dimension.GROUP]
+    rows = services.kpi.pack(OCTOBER, (Dimension.GROUP,), actor=None).rows[Dimension.GROUP]
     assert {r.key for r in chart.rows} == {r.key for r in rows}
     index = next(i for i, r in enumerate(chart.rows) if r.key == built.ids["g1"])
-    expected = services.kpi.figure_ids(OCTOBER, "K01", "n", Dimension.GROUP, built.ids["g1"])
+    expected = services.kpi.figure_ids(
+        OCTOBER, "K01", "n", Dimension.GROUP, built.ids["g1"], actor=None
+    )
     assert expected
     with qtbot.waitSignal(page.ids_shown, timeout=10_000):
         qtbot.mouseClick(
@@ -161,7 +166,9 @@ def test_clicking_a_trend_point_lists_the_rows_of_that_month(
             chart.viewport(), Qt.MouseButton.LeftButton, pos=chart.point_position(11).toPoint()
         )
     assert page.ids_dialog is not None
-    assert sorted(page.ids_dialog.ids()) == sorted(services.kpi.figure_ids(OCTOBER, "K12", "n"))
+    assert sorted(page.ids_dialog.ids()) == sorted(
+        services.kpi.figure_ids(OCTOBER, "K12", "n", actor=None)
+    )
 
 
 def test_qtcharts_is_imported_only_when_the_dashboard_is_first_shown(tmp_path: Path) -> None:

@@ -16,6 +16,9 @@ from PySide6.QtCore import Qt
 from kamdesk.domain.clock import SHANGHAI
 from kamdesk.domain.kpi import KPIS, Dimension, format_value, month
 from kamdesk.domain.progress import Cancelled
+from kamdesk.domain.workorders.vocabulary import ROLE_LABELS, Role
+from kamdesk.errors import KamdeskError
+from kamdesk.i18n import tr
 from kamdesk.services.container import Services
 from kamdesk.ui.reports import ReportsPage
 from kamdesk.ui.reports import reports_page as page_module
@@ -23,7 +26,8 @@ from kamdesk.ui.reports.exports import export_report
 from kamdesk.ui.reports.kpi_models import TREND_COLUMN, FigureRef
 from kamdesk.ui.reports.period_chooser import last_complete_month
 from kamdesk.ui.tasks import TaskRunner
-from tests.services.kpi_fixture import Built, build
+from tests.services.kpi_fixture import Built, add_staff, build, make_am
+from tests.ui.conftest import Boxes
 
 OCTOBER = month(2026, 10)
 
@@ -31,6 +35,7 @@ OCTOBER = month(2026, 10)
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     b = build(tmp_path_factory.mktemp("reports-page") / "kpi.sqlite")
+    add_staff(b, "boss", "leader")  # nobody signed in: the leader reads
     yield b
     b.engine.dispose()
 
@@ -61,7 +66,7 @@ def test_default_period_is_the_last_complete_month_in_shanghai() -> None:
 
 
 def test_total_figures_equal_the_pack(page: ReportsPage, services: Services) -> None:
-    pack = services.kpi.pack(OCTOBER, (), with_previous=True)
+    pack = services.kpi.pack(OCTOBER, (), with_previous=True, actor=None)
     model = page.summary_model
     assert model.rowCount() == len(KPIS)
     assert pack.previous_total is not None
@@ -81,7 +86,7 @@ def test_dimension_rows_equal_the_pack(qtbot: Any, page: ReportsPage, services: 
     index = page.dimension_box.findData(Dimension.AM.value)
     with qtbot.waitSignal(page.pack_shown, timeout=10_000):
         page.dimension_box.setCurrentIndex(index)
-    pack = services.kpi.pack(OCTOBER, (Dimension.AM,))
+    pack = services.kpi.pack(OCTOBER, (Dimension.AM,), actor=None)
     rows = pack.rows[Dimension.AM]
     model = page.dimension_model
     assert page.dimension_view.isVisibleTo(page)
@@ -107,7 +112,7 @@ def test_double_click_lists_the_orders_behind_a_figure(
     k01 = [k.code for k in KPIS].index("K01")
     view = page.summary_view
     rect = view.visualRect(page.summary_model.index(k01, 2))
-    expected = services.kpi.figure_ids(OCTOBER, "K01", "n")
+    expected = services.kpi.figure_ids(OCTOBER, "K01", "n", actor=None)
     assert len(expected) == 4
     with qtbot.waitSignal(page.ids_shown, timeout=10_000):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -127,7 +132,9 @@ def test_denominator_cell_lists_the_denominator_rows(
     with qtbot.waitSignal(page.ids_shown, timeout=10_000):
         page.show_figure_ids(ref)
     assert page.ids_dialog is not None and len(page.ids_dialog.ids()) == 5
-    assert sorted(page.ids_dialog.ids()) == sorted(services.kpi.figure_ids(OCTOBER, "K01", "d"))
+    assert sorted(page.ids_dialog.ids()) == sorted(
+        services.kpi.figure_ids(OCTOBER, "K01", "d", actor=None)
+    )
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
@@ -154,7 +161,7 @@ def test_export_buttons_write_the_report(
     assert asked == [f"kpi-2026-10.{fmt}"]
     assert written.args == [target] and target.stat().st_size > 0
     assert list(target.parent.iterdir()) == [target]  # no partial file left behind
-    k01 = services.kpi.pack(OCTOBER, ()).total.figures["K01"]
+    k01 = services.kpi.pack(OCTOBER, (), actor=None).total.figures["K01"]
     shown = format_value(KPIS[0], k01.value)
     if fmt == "pdf":
         text = subprocess.run(
@@ -179,7 +186,58 @@ def test_export_cancelled_while_writing_leaves_no_file(services: Services, tmp_p
     with pytest.raises(Cancelled):
         export_report(
             services.kpi, OCTOBER, "pdf", folder / "kpi.pdf", progress=progress,
-            cancel=lambda: bool(writing),
+            cancel=lambda: bool(writing), actor=services.shell.current_actor,
         )  # fmt: skip
     assert writing  # the renderer had started
     assert list(folder.iterdir()) == []
+
+
+def test_an_am_sees_the_branch_total_but_only_their_own_row_and_orders(
+    qtbot: Any, services: Services, built: Built, runner: TaskRunner, boxes: Boxes, tmp_path: Path
+) -> None:
+    services.shell.sign_in(make_am(built, "am1"))
+    page = ReportsPage(services, runner)
+    qtbot.addWidget(page)
+    page.tabs.setCurrentWidget(page.tables)
+    with qtbot.waitSignal(page.pack_shown, timeout=10_000):
+        page.set_period(OCTOBER)
+    assert page.pack is not None
+    assert page.pack.total == services.kpi.pack(OCTOBER, (), actor=None).total  # the leader's
+    k01 = [k.code for k in KPIS].index("K01")
+    assert cell(page.summary_model, k01, 2) == "80.0%"
+    with qtbot.waitSignal(page.pack_shown, timeout=10_000):
+        page.dimension_box.setCurrentIndex(page.dimension_box.findData(Dimension.AM.value))
+    model = page.dimension_model
+    assert [cell(model, r, 0) for r in range(model.rowCount())] == ["张敏"]  # not 李强
+    with qtbot.waitSignal(page.ids_shown, timeout=10_000):
+        page.show_figure_ids(model.figure_at(model.index(0, 1 + k01)))
+    assert page.ids_dialog is not None
+    assert sorted(page.ids_dialog.ids()) == sorted(built.ids[k] for k in ("o1", "o6", "o8"))
+
+    handle = page.show_figure_ids(FigureRef("K01", Dimension.TOTAL, "", "合计"))
+    with qtbot.waitSignal(handle.finished, timeout=10_000):
+        pass
+    role = tr(ROLE_LABELS[Role.AM])
+    refusal = KamdeskError("kpi.total_figure_only", role=role, name="张敏")
+    assert len(boxes.shown) == 1 and refusal.message() in boxes.shown[0][2]
+
+    target = tmp_path / "am.xlsx"
+    with qtbot.waitSignal(page.export(OCTOBER, "xlsx", target).finished, timeout=60_000):
+        pass
+    book = openpyxl.load_workbook(target, read_only=True)
+    text = "\n".join(str(v) for s in book for row in s.iter_rows(values_only=True) for v in row)
+    book.close()
+    assert "张敏" in text and "李强" not in text and "客户cB" not in text
+
+
+def test_nobody_signed_in_sees_no_figures(qtbot: Any, tmp_path: Path, runner: TaskRunner) -> None:
+    empty = build(tmp_path / "nobody.sqlite")  # no admin, no leader: nobody stands in
+    try:
+        page = ReportsPage(Services(empty.engine), runner)
+        qtbot.addWidget(page)
+        page.set_period(OCTOBER)
+        refusal = KamdeskError("kpi.nobody_signed_in").message()
+        qtbot.waitUntil(lambda: refusal in page.status_label.text(), timeout=10_000)
+        assert page.pack is None
+    finally:
+        empty.engine.dispose()

@@ -34,6 +34,7 @@ Hazard: SQLite only (``julianday``, ``strftime``, ``CROSS JOIN`` ordering).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -402,12 +403,17 @@ def grain_sql(family: Family) -> str:
     return f"SELECT {keys}, {sums} FROM ({family.select}) GROUP BY {keys}"
 
 
-def ids_sql(family: Family, code: str, part: str, dimension: str | None) -> str:
+def ids_sql(
+    family: Family, code: str, part: str, dimension: str | None, within: Sequence[str] = ()
+) -> str:
     """Ids of the rows contributing to ``part`` ("n" or "d") of ``code``, optionally
-    restricted to ``dimension = :key``."""
-    if dimension is not None and dimension not in DIMENSIONS:
-        raise ValueError(f"unknown dimension column {dimension!r}")
+    restricted to ``dimension = :key`` and to ``column = :in_<column>`` for each
+    column of ``within`` (a reader's rows)."""
+    for column in (dimension, *within):
+        if column is not None and column not in DIMENSIONS:
+            raise ValueError(f"unknown dimension column {column!r}")
     where = f"{part}_{code_column(code)} != 0"
     if dimension is not None:
         where += f" AND {dimension} = :key"
+    where += "".join(f" AND {column} = :in_{column}" for column in within)
     return f"SELECT id FROM ({family.select}) WHERE {where} ORDER BY id"

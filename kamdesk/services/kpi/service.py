@@ -4,7 +4,10 @@ Guarantees: the total, every dimension row and the ids come from the same family
 SELECTs for the same bound parameters (directly, or through the summary table
 ``kpi_month_sums`` that sums those SELECTs per month, for whole-month periods);
 values are :meth:`KpiDef.value` of the summed numerator and denominator (never
-averaged averages). Hazard: accounts are attributed
+averaged averages). Every call that reads figures takes the ``actor`` it reads for
+(None: the system): the figures are those of the whole database whoever asks, and
+:mod:`kamdesk.services.kpi.visibility` decides which rows and ids they get (the
+session's record rules never reach this raw SQL). Hazard: accounts are attributed
 to their *current* owner AM and group (the file keeps no ownership history).
 """
 
@@ -42,6 +45,7 @@ from kamdesk.services.kpi.details import data_sheets
 from kamdesk.services.kpi.facts import DIMENSIONS, FAMILIES, Family, grain_sql, ids_sql
 from kamdesk.services.kpi.params import period_params
 from kamdesk.services.kpi.targets import kpi_targets
+from kamdesk.services.kpi.visibility import KpiVisibility, visibility
 from kamdesk.services.report_audit import record_report_export
 from kamdesk.services.uow import read_session, write_session
 
@@ -104,11 +108,21 @@ def _names(session: Session, dimension: Dimension, keys: Iterable[str]) -> dict[
 
 
 def _rows(
-    session: Session, figures: dict[str, dict[str, Figure]], dimension: Dimension
+    session: Session,
+    figures: dict[str, dict[str, Figure]],
+    dimension: Dimension,
+    view: KpiVisibility,
 ) -> tuple[KpiRow, ...]:
-    names = _names(session, dimension, figures)
-    rows = [KpiRow(dimension, key, names.get(key, key), figs) for key, figs in figures.items()]
+    shown = {key: figs for key, figs in figures.items() if view.shows(dimension, key)}
+    names = _names(session, dimension, shown)
+    rows = [KpiRow(dimension, key, names.get(key, key), figs) for key, figs in shown.items()]
     return tuple(sorted(rows, key=lambda r: (r.name, r.key)))
+
+
+def _row_name(session: Session, dimension: Dimension, key: str) -> str:
+    if dimension is Dimension.TOTAL:
+        return tr("Total")
+    return _names(session, dimension, (key,)).get(key, key)
 
 
 def figures_by_dimension(
@@ -162,14 +176,17 @@ class KpiService:
         period: Period,
         dimensions: Sequence[Dimension] = (Dimension.GROUP, Dimension.AM),
         *,
+        actor: Actor | None,
         with_previous: bool = False,
         progress: Progress | None = None,
         cancel: CancelCheck | None = None,
     ) -> KpiPack:
         """Total and per-dimension figures for ``period`` (and the previous period's
-        total when ``with_previous``)."""
+        total when ``with_previous``): the rows ``actor`` may see, each (and the total)
+        with the figures the system computes."""
         wanted: list[Dimension] = [d for d in dimensions if d is not Dimension.TOTAL]
         with read_session(self._engine) as session:
+            view = visibility(session, actor)
             figures = figures_by_dimension(
                 session, period, wanted, progress, cancel, use_summary=self._use_summary
             )
@@ -182,7 +199,7 @@ class KpiService:
                 )
                 label = period.previous().label
                 previous = KpiRow(Dimension.TOTAL, NO_KEY, label, _total(before))
-            rows = {d: _rows(session, figures[d], d) for d in wanted}
+            rows = {d: _rows(session, figures[d], d, view) for d in wanted}
             branch = _branch_name(session)
         return KpiPack(
             period=period,
@@ -193,11 +210,20 @@ class KpiService:
         )
 
     def targets(
-        self, period: Period, dimension: Dimension = Dimension.TOTAL, key: str = NO_KEY
+        self,
+        period: Period,
+        dimension: Dimension = Dimension.TOTAL,
+        key: str = NO_KEY,
+        *,
+        actor: Actor | None,
     ) -> dict[str, float]:
         """The KPI targets HQ published for ``dimension = key`` in ``period``, by KPI
-        code in the KPI's unit (see :mod:`kamdesk.services.kpi.targets`)."""
+        code in the KPI's unit (see :mod:`kamdesk.services.kpi.targets`); refused for a
+        row ``actor`` may not see."""
         with read_session(self._engine) as session:
+            view = visibility(session, actor)
+            if not view.shows(dimension, key):
+                view.check_row(dimension, key, _row_name(session, dimension, key))
             return kpi_targets(session, period, dimension, key)
 
     def monthly_trend(
@@ -205,15 +231,18 @@ class KpiService:
         period: Period,
         months: int = 12,
         *,
+        actor: Actor | None,
         progress: Progress | None = None,
         cancel: CancelCheck | None = None,
     ) -> tuple[MonthTotal, ...]:
         """The total figures and targets of each of the ``months`` calendar months up to
         the month of ``period``'s last day, oldest first: the figures :meth:`pack`
-        gives for each month alone, read in one unit of work."""
+        gives for each month alone, read in one unit of work (totals: anyone with a
+        role reads them)."""
         periods = months_ending(period, months)
         trend: list[MonthTotal] = []
         with read_session(self._engine) as session:
+            visibility(session, actor)
             for i, one in enumerate(periods):
                 check_cancel(cancel)
                 if progress is not None:
@@ -224,23 +253,29 @@ class KpiService:
                 trend.append(MonthTotal(one, _total(figures), kpi_targets(session, one)))
         return tuple(trend)
 
-    def data_sheets(self, period: Period) -> tuple[DataSheet, ...]:
-        """The orders, complaints and visits behind the figures, streamed (see
-        :mod:`kamdesk.services.kpi.details`)."""
-        return data_sheets(self._engine, period)
+    def data_sheets(self, period: Period, *, actor: Actor | None) -> tuple[DataSheet, ...]:
+        """The orders, complaints and visits behind the figures that ``actor`` may list
+        the rows of, streamed (see :mod:`kamdesk.services.kpi.details`)."""
+        with read_session(self._engine) as session:
+            view = visibility(session, actor)
+        return data_sheets(self._engine, period, view.ids)
 
     def report_context(
         self,
         period: Period,
         dimensions: Sequence[Dimension],
         *,
+        actor: Actor | None,
         with_data: bool = True,
         progress: Progress | None = None,
         cancel: CancelCheck | None = None,
     ) -> KpiReportContext:
-        """What the PDF and the workbook render for ``period``."""
-        pack = self.pack(period, dimensions, with_previous=True, progress=progress, cancel=cancel)
-        sheets = self.data_sheets(period) if with_data else ()
+        """What the PDF and the workbook render for ``period``: the rows and data-sheet
+        rows ``actor`` may see (an AM's file names no other AM)."""
+        pack = self.pack(
+            period, dimensions, actor=actor, with_previous=True, progress=progress, cancel=cancel
+        )
+        sheets = self.data_sheets(period, actor=actor) if with_data else ()
         return KpiReportContext(pack, utcnow(), tuple(dimensions), sheets)
 
     def record_export(
@@ -259,10 +294,14 @@ class KpiService:
         part: str = "n",
         dimension: Dimension = Dimension.TOTAL,
         key: str = NO_KEY,
+        *,
+        actor: Actor | None,
     ) -> tuple[str, ...]:
         """Ids of the rows counted in the numerator (``part="n"``) or denominator
         (``"d"``) of ``code`` for ``dimension = key`` (orders, steps, returns,
-        complaints, accounts, revenue lines, forecasts or targets by KPI)."""
+        complaints, accounts, revenue lines, forecasts or targets by KPI), narrowed to
+        ``actor``'s rows; refused for a row they may not see and, but for branch-wide
+        readers, for the total (see :mod:`kamdesk.services.kpi.visibility`)."""
         if code not in KPI_BY_CODE:
             raise KamdeskError("kpi.unknown_code", kpi=code)
         if part not in ("n", "d"):
@@ -271,9 +310,13 @@ class KpiService:
         assert column is None or column in DIMENSIONS
         ids: list[str] = []
         with read_session(self._engine) as session:
-            params = {**period_params(session, period), "key": key}
+            view = visibility(session, actor)
+            within = view.check_ids(dimension, key, _row_name(session, dimension, key))
+            narrowing = {f"in_{column}": value for column, value in within}
+            params = {**period_params(session, period), "key": key, **narrowing}
+            columns = [column for column, _ in within]
             for family in FAMILIES:
                 if code in family.codes:
-                    sql = ids_sql(family, code, part, column)
+                    sql = ids_sql(family, code, part, column, columns)
                     ids += session.scalars(text(sql), params)
         return tuple(ids)

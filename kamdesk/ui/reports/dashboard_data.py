@@ -4,18 +4,21 @@ KPI targets and the monthly trend of the twelve months up to the period's end.
 
 A plain function for :meth:`TaskRunner.run`; it knows nothing of Qt. Every figure
 comes from :class:`KpiService` (the one engine), so the tiles, charts and tables print
-what the PDF and workbook print.
+what the PDF and workbook print, read for the signed-in person (asked in the
+background): the rows they may see, refused when nobody is signed in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from kamdesk.domain.kpi.figures import Dimension, KpiPack, MonthTotal
 from kamdesk.domain.kpi.period import Period
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
+from kamdesk.services.actor import Actor
 from kamdesk.services.kpi import KpiService
+from kamdesk.services.kpi.visibility import signed_in
 
 TREND_MONTHS = 12
 COMPARED: tuple[Dimension, ...] = (Dimension.GROUP, Dimension.AM)
@@ -30,13 +33,14 @@ class ReportsData:
 
 
 def read_reports(
-    kpi: KpiService, period: Period, dimension: Dimension, *, progress: Progress,
-    cancel: CancelCheck,
+    kpi: KpiService, actor: Callable[[], Actor | None], period: Period, dimension: Dimension,
+    *, progress: Progress, cancel: CancelCheck,
 ) -> ReportsData:  # fmt: skip
-    """Everything the page shows for ``period`` and the table's ``dimension``."""
+    """Everything ``actor()`` sees of ``period`` and the table's ``dimension``."""
+    who = signed_in(actor())
     wanted = [*COMPARED, *(() if dimension in (*COMPARED, Dimension.TOTAL) else (dimension,))]
-    pack = kpi.pack(period, wanted, with_previous=True, progress=progress, cancel=cancel)
+    pack = kpi.pack(period, wanted, actor=who, with_previous=True, progress=progress, cancel=cancel)
     check_cancel(cancel)
-    targets = kpi.targets(period)
-    trend = kpi.monthly_trend(period, TREND_MONTHS, progress=progress, cancel=cancel)
+    targets = kpi.targets(period, actor=who)
+    trend = kpi.monthly_trend(period, TREND_MONTHS, actor=who, progress=progress, cancel=cancel)
     return ReportsData(pack, targets, trend)

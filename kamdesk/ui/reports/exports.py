@@ -21,6 +21,7 @@ from kamdesk.reports.report_files import FORMATS, write_evaluation_file, write_k
 from kamdesk.services.actor import Actor
 from kamdesk.services.evaluation import EvaluationService
 from kamdesk.services.kpi import KpiService
+from kamdesk.services.kpi.visibility import signed_in
 
 EXPORT_DIMENSIONS: tuple[Dimension, ...] = (Dimension.GROUP, Dimension.AM)
 
@@ -32,22 +33,24 @@ def export_report(
     path: Path,
     dimensions: Sequence[Dimension] = EXPORT_DIMENSIONS,
     *,
-    actor: Callable[[], Actor | None] | None = None,
+    actor: Callable[[], Actor | None],
     progress: Progress,
     cancel: CancelCheck,
 ) -> Path:
-    """Write the KPI report of ``period`` as ``fmt`` (pdf|xlsx) to ``path``. The file is
-    written beside it first and moved into place at the end, so a cancelled or failed
-    export leaves neither a partial file nor a damaged earlier one. A written report is
-    an ``export`` audit event of ``actor()`` (asked in the background)."""
+    """Write the KPI report of ``period`` as ``fmt`` (pdf|xlsx) to ``path``: the rows
+    the signed-in person (``actor()``, asked in the background) may see; refused when
+    nobody is signed in. The file is written beside it first and moved into place at
+    the end, so a cancelled or failed export leaves neither a partial file nor a
+    damaged earlier one. A written report is an ``export`` audit event of theirs."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
+    who = signed_in(actor())
     progress(0, 3, tr("Computing KPIs…"))
-    ctx = kpi.report_context(period, dimensions, with_data=fmt == "xlsx", cancel=cancel)
+    ctx = kpi.report_context(period, dimensions, actor=who, with_data=fmt == "xlsx", cancel=cancel)
     check_cancel(cancel)
     progress(1, 3, tr("Writing {file}…", file=path.name))
     write_kpi_file(ctx, fmt, path, cancel=cancel)
-    kpi.record_export(None if actor is None else actor(), period, fmt, path)
+    kpi.record_export(who, period, fmt, path)
     progress(3, 3, tr("Written {file}", file=path.name))
     return path
 

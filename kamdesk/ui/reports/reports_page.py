@@ -5,9 +5,12 @@ industry group, AM, workstation or product; the rows behind a figure on a click 
 tile, point or bar, or a double-click of a cell; 导出 PDF… and 导出 Excel…; the monthly
 evaluation sheets (月度评估表) of the people the signed-in user may see, as PDF or Excel.
 
-The page owns no data: the figures are read on the task runner's read lane whenever
-the period or dimension changes (a newer request supersedes an older one still
-running), and exports run there too with progress and 取消. Hazard: the
+Everything is read for the signed-in person (:meth:`ShellService.current_actor`, asked
+in the background): the total for everyone, and the rows and the rows behind a figure
+that their role may see (:mod:`kamdesk.services.kpi.visibility`); the exports hold
+the same. The page owns no data: the figures are read on the task runner's read lane
+whenever the period or dimension changes (a newer request supersedes an older one
+still running), and exports run there too with progress and 取消. Hazard: the
 previous-period column compares totals only; dimension rows show this period.
 """
 
@@ -38,6 +41,7 @@ from kamdesk.domain.kpi.figures import DIMENSION_LABELS, Dimension, KpiPack
 from kamdesk.domain.kpi.period import Period
 from kamdesk.i18n import tr
 from kamdesk.services.container import Services
+from kamdesk.services.kpi.visibility import signed_in
 from kamdesk.ui.file_dialogs import save_file
 from kamdesk.ui.messages import failure_text
 from kamdesk.ui.page_header import PageHeader
@@ -211,10 +215,17 @@ class ReportsPage(QWidget):
         period, dimension = self.period_chooser.period(), self.dimension()
         self.status_label.setText(tr("Computing KPIs…"))
         handle = self._runner.run(
-            functools.partial(read_reports, self._services.kpi, period, dimension),
+            functools.partial(
+                read_reports,
+                self._services.kpi,
+                self._services.shell.current_actor,
+                period,
+                dimension,
+            ),
             title=tr("Computing the KPIs of {period}", period=period.label),
             on_success=self._show_pack,
-            on_failure=self._show_failure,
+            # Called by the runner, not by a signal (no sender()): the handle says which.
+            on_failure=lambda exc: self._show_failure(exc, handle),
             parent=self,
         )
         self._loading = handle
@@ -236,8 +247,8 @@ class ReportsPage(QWidget):
         )
         self.pack_shown.emit()
 
-    def _show_failure(self, exc: BaseException) -> None:
-        if self.sender() is self._loading:
+    def _show_failure(self, exc: BaseException, handle: TaskHandle) -> None:
+        if handle is self._loading:
             self.status_label.setText(failure_text(tr("Computing KPIs"), exc))
 
     # --- rows behind a figure -------------------------------------------------------
@@ -254,10 +265,11 @@ class ReportsPage(QWidget):
         the background and list them in a dialog."""
         if period is None:
             period = self.pack.period if self.pack is not None else self.period_chooser.period()
-        kpi = self._services.kpi
+        kpi, current_actor = self._services.kpi, self._services.shell.current_actor
 
         def work(progress: object, cancel: object) -> tuple[str, ...]:
-            return kpi.figure_ids(period, ref.code, ref.part, ref.dimension, ref.key)
+            actor = signed_in(current_actor())
+            return kpi.figure_ids(period, ref.code, ref.part, ref.dimension, ref.key, actor=actor)
 
         return self._runner.run(
             work,
