@@ -1,4 +1,5 @@
-"""Suite-wide set-up: headless Qt, an in-memory credential store, PostgreSQL gating."""
+"""Suite-wide set-up: headless Qt, an in-memory credential store, PostgreSQL gating,
+and the fixtures every folder uses: a fresh desktop database and English on request."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import keyring
 import pytest
@@ -14,10 +17,42 @@ import pytest
 from tests import pg
 from tests.memory_keyring import MemoryKeyring
 
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
 _pg_skipped: list[str] = []
 
 
 keyring.set_keyring(MemoryKeyring())
+
+
+@pytest.fixture()
+def english() -> Iterator[None]:
+    """The app speaks English during the test, its default language again after it
+    (modules that want it for every test: ``pytestmark = usefixtures("english")``)."""
+    from kamdesk import i18n
+
+    i18n.set_language("en")
+    try:
+        yield
+    finally:
+        i18n.set_language(i18n.DEFAULT_LANGUAGE)
+
+
+@pytest.fixture()
+def db_path(tmp_path: Path) -> Path:
+    """Where the test's desktop database lives (not created until ``engine`` asks)."""
+    return tmp_path / "data" / "kamdesk.sqlite"
+
+
+@pytest.fixture()
+def engine(db_path: Path) -> Iterator[sa.Engine]:
+    """A fresh, migrated desktop database at ``db_path``, disposed after the test."""
+    from kamdesk.db.startup import open_database
+
+    engine = open_database(db_path)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from kamdesk.commands.common import progress_printer
-from kamdesk.commands.reports import parse_formats
+from kamdesk.commands.reports import parse_formats, write_reports
 from kamdesk.domain.clock import utcnow
 from kamdesk.domain.kpi.figures import Dimension
 from kamdesk.domain.kpi.period import parse_period
@@ -70,15 +70,13 @@ def _cmd_kpi(args: argparse.Namespace) -> int:
     title = "、".join(b.name for b in branches) if args.branch else tr("All branches")
     pack = consolidated_pack(sources, period, title, progress=progress_printer())
     ctx = KpiReportContext(pack, utcnow(), (Dimension.BRANCH,), parts=(Dimension.BRANCH,))
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    for fmt in formats:
-        path = out / f"kpi-branches-{period.label}.{fmt}"
-        if fmt == "pdf":
-            render_kpi_pdf(ctx, path)
-        else:
-            render_kpi_xlsx(ctx, path)
-        print(path)
+    write_reports(
+        args.out,
+        f"kpi-branches-{period.label}",
+        formats,
+        partial(render_kpi_pdf, ctx),
+        partial(render_kpi_xlsx, ctx),
+    )
     return 0
 
 

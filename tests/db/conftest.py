@@ -1,15 +1,12 @@
-"""A fresh database per test, opened the way the app opens it, and a few real rows."""
+"""A few real rows for the database tests (the fresh database per test, opened the way
+the app opens it, is the suite-wide ``engine`` fixture)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import (
@@ -21,7 +18,6 @@ from kamdesk.db.models import (
     WorkOrder,
     WorkOrderEvent,
 )
-from kamdesk.db.startup import open_database
 
 OPENED = datetime(2025, 3, 3, 1, 30, tzinfo=UTC)
 
@@ -33,18 +29,6 @@ class Sample:
     order_id: str
     event_id: str
     audit_seq: int
-
-
-@pytest.fixture()
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "kamdesk.sqlite"
-
-
-@pytest.fixture()
-def engine(db_path: Path) -> Iterator[sa.Engine]:
-    engine = open_database(db_path)
-    yield engine
-    engine.dispose()
 
 
 def add_sample(session: Session, *, customers: int = 1) -> Sample:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -11,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamdesk import i18n
 from kamdesk.domain.clock import SHANGHAI
 from kamdesk.domain.customers.churn import (
     ChurnInputs,
@@ -27,13 +25,6 @@ from kamdesk.errors import KamdeskError
 
 TODAY = date(2026, 11, 20)
 CALM = ChurnInputs(today=TODAY, grade=Grade.B, last_done_visit=TODAY - timedelta(days=10))
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language("zh_CN")
 
 
 def _assess(**changes: object) -> tuple[int, ChurnRisk, tuple[ChurnSignal, ...]]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
-from kamdesk import i18n
 from kamdesk.domain.customers.credit_code import (
     ALPHABET,
     is_valid_credit_code,
@@ -23,13 +21,6 @@ from kamdesk.domain.customers.credit_code import (
 from kamdesk.errors import KamdeskError
 
 REAL_CODES = ["91350100M000100Y43", "91110000600037341L"]
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language("zh_CN")
 
 
 def _code_of(text: str) -> KamdeskError:

@@ -3,12 +3,10 @@ and a person without a basis gets the reason instead of a zero (hand-computed)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 
-from kamdesk import i18n
 from kamdesk.domain.evaluation import (
     IncentiveBasis,
     TargetStatus,
@@ -30,13 +28,6 @@ from kamdesk.errors import KamdeskError
 
 D = Decimal
 SCHEDULE = IncentiveSchedule()
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language("zh_CN")
 
 
 def basis(**kw: object) -> IncentiveBasis:

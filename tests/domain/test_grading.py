@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamdesk import i18n
 from kamdesk.domain.customers.classification import (
     AccountLevel,
     Grade,
@@ -26,13 +24,6 @@ from kamdesk.domain.customers.reasons import describe
 from kamdesk.errors import KamdeskError
 
 RULES = GradingRules.from_dict(DEFAULT_GRADING_RULES)
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language("zh_CN")
 
 
 def _rules(**changes: Any) -> GradingRules:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kamdesk import i18n
 from kamdesk.domain.incentive import (
     DEFAULT_INCENTIVE_SCHEDULE,
     CommissionBase,
@@ -26,13 +24,6 @@ from kamdesk.errors import KamdeskError
 D = Decimal
 A = D("100000")  # historical average revenue, CNY
 C = D("2")  # 2 CNY per 100 CNY → A·C = 2000 CNY
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language("zh_CN")
 
 
 @pytest.mark.parametrize(

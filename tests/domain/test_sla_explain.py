@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
 
-from kamdesk import i18n
 from kamdesk.domain.clock import SHANGHAI
 from kamdesk.domain.sla import Pause, Promise, PromisedClock, SlaMode
 from kamdesk.domain.sla_explain import TraceKind, explain, format_hours
@@ -18,13 +16,7 @@ CN = ChineseWorkingCalendar()
 K = TraceKind
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    try:
-        yield
-    finally:
-        i18n.set_language(i18n.DEFAULT_LANGUAGE)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def t(month: int, day: int, hour: int = 0, minute: int = 0, year: int = 2026) -> datetime:

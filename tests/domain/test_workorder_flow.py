@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from kamdesk import i18n
 from kamdesk.domain.clock import SHANGHAI
 from kamdesk.domain.sla import Promise, SlaMode
 from kamdesk.domain.workorders import (
@@ -48,13 +47,7 @@ ACTORS = {a.user_id: a for a in (AM, OTHER_AM, IM, IM_OTHER, LEADER, CLERK, RC, 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    try:
-        yield
-    finally:
-        i18n.set_language(i18n.DEFAULT_LANGUAGE)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 class Order:

@@ -66,12 +66,15 @@ class BranchRefs:
         return self.am.staff_id
 
 
-def _staff(branch_id: str, code: str, login: str, role: str, group: str | None) -> dict[str, Any]:
+def staff_row(
+    branch_id: str, staff_id: str, login: str, name: str, role: str, group: str | None = None
+) -> dict[str, Any]:
+    """A row of ``staff`` as HQ publishes it (active, no password, no contact data)."""
     return {
-        "id": f"{code.lower()}-{login}",
+        "id": staff_id,
         "branch_id": branch_id,
-        "login": f"{code.lower()}-{login}",
-        "name": f"员工{login}",
+        "login": login,
+        "name": name,
         "role": role,
         "title": "",
         "industry_group_id": group,
@@ -83,6 +86,11 @@ def _staff(branch_id: str, code: str, login: str, role: str, group: str | None) 
         "hired_on": None,
         **COMMON,
     }
+
+
+def _staff(branch_id: str, code: str, login: str, role: str, group: str | None) -> dict[str, Any]:
+    staff_id = f"{code.lower()}-{login}"
+    return staff_row(branch_id, staff_id, staff_id, f"员工{login}", role, group)
 
 
 def publish_reference(admin_db: sa.Engine, code: str, name: str) -> BranchRefs:
@@ -240,17 +248,26 @@ def fill_branch(
     return top
 
 
-def add_customer(desk: Desk, refs: BranchRefs, name: str, **fields: Any) -> str:
-    with write_session(desk.engine) as s:
+def write_customer(
+    engine: sa.Engine,
+    branch_id: str,
+    owner_id: str,
+    name: str,
+    *,
+    actor: Actor | None = None,
+    **fields: Any,
+) -> str:
+    """A new account written like the customer file writes it (captured for sync);
+    ``actor`` is who writes it (nobody by default)."""
+    with write_session(engine, actor=actor) as s:
         customer = Customer(
-            branch_id=refs.branch_id,
+            branch_id=branch_id,
             name=name,
             credit_code="91330100MA2AAAAA0X",
             category="enterprise",
             level="A",
             grade="B",
-            owner_id=refs.staff_id,
-            industry_group_id=refs.group_id,
+            owner_id=owner_id,
             opened_at=OPENED,
             **fields,
         )
@@ -259,11 +276,23 @@ def add_customer(desk: Desk, refs: BranchRefs, name: str, **fields: Any) -> str:
         return customer.id
 
 
-def edit_customer(desk: Desk, customer_id: str, **fields: Any) -> None:
-    with write_session(desk.engine) as s:
+def update_customer(engine: sa.Engine, customer_id: str, **fields: Any) -> None:
+    """Set ``fields`` of the account in one write (captured for sync)."""
+    with write_session(engine) as s:
         customer = s.get_one(Customer, customer_id)
         for key, value in fields.items():
             setattr(customer, key, value)
+
+
+def add_customer(desk: Desk, refs: BranchRefs, name: str, **fields: Any) -> str:
+    """A new account of ``refs``'s first account manager and industry group."""
+    return write_customer(
+        desk.engine, refs.branch_id, refs.staff_id, name, industry_group_id=refs.group_id, **fields
+    )
+
+
+def edit_customer(desk: Desk, customer_id: str, **fields: Any) -> None:
+    update_customer(desk.engine, customer_id, **fields)
 
 
 def delete_customer(desk: Desk, customer_id: str, by: str) -> None:

@@ -4,7 +4,6 @@ and only where it cannot mix with real data."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,13 +23,6 @@ from kamdesk.sync import state
 
 SPEC = DemoSpec(accounts=8, orders=40, seed=4, workers=0)
 PASSWORD = "Nj-2026-kam!"
-
-
-@pytest.fixture()
-def engine(tmp_path: Path) -> Iterator[sa.Engine]:
-    engine = open_database(tmp_path / "kamdesk.sqlite")
-    yield engine
-    engine.dispose()
 
 
 def a_demo_login(tmp_path: Path) -> str:

@@ -28,7 +28,6 @@ from kamdesk.db.models import (
     SyncLogEntry,
     WorkOrder,
 )
-from kamdesk.db.startup import open_database
 from kamdesk.services.container import Services
 from kamdesk.sync import capture
 from kamdesk.ui.language import LanguageSwitcher
@@ -99,18 +98,6 @@ def boxes() -> Boxes:
     _CAPTURED.shown.clear()
     _CAPTURED.answer = QMessageBox.StandardButton.Yes
     return _CAPTURED
-
-
-@pytest.fixture()
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "kamdesk.sqlite"
-
-
-@pytest.fixture()
-def engine(db_path: Path) -> Iterator[sa.Engine]:
-    engine = open_database(db_path)
-    yield engine
-    engine.dispose()
 
 
 @dataclass(frozen=True)
@@ -232,18 +219,32 @@ def make_window(
     """Build the main window the way the app does, and wait until it shows real data."""
 
     def make(**kwargs: Any) -> MainWindow:
-        window = MainWindow(
-            services=Services(engine),
-            runner=runner,
-            prefs=prefs,
-            language=LanguageSwitcher(),
-            default_database=tmp_path / "default" / "kamdesk.sqlite",
-            log_file=tmp_path / "kamdesk.log",
-            **kwargs,
-        )
-        qtbot.addWidget(window)
-        window.show()
+        window = show_main_window(qtbot, Services(engine), runner, prefs, tmp_path, **kwargs)
         qtbot.waitUntil(lambda: not runner.active_tasks(), timeout=5000)
         return window
 
     return make
+
+
+def show_main_window(
+    qtbot: Any,
+    services: Services,
+    runner: TaskRunner,
+    prefs: Preferences,
+    tmp_path: Path,
+    **kwargs: Any,
+) -> MainWindow:
+    """The main window built the way the app builds it, shown (its start-up tasks may
+    still run); the default database and the log file are under ``tmp_path``."""
+    window = MainWindow(
+        services=services,
+        runner=runner,
+        prefs=prefs,
+        language=LanguageSwitcher(),
+        default_database=tmp_path / "default" / "kamdesk.sqlite",
+        log_file=tmp_path / "kamdesk.log",
+        **kwargs,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    return window

@@ -1,27 +1,25 @@
 """A real HQ on loopback for the sync page tests: one branch with an account manager
 and a department leader (who may resolve conflicts), one-time codes, and a switch
-that takes HQ away mid-test."""
+that takes HQ away mid-test. Rows are written with :mod:`tests.hq.sync_world`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from kamdesk.db.models import Customer
 from kamdesk.hq import admin
 from kamdesk.hq.database import admin_engine, migrate
 from kamdesk.hq.publish import publish_rows
-from kamdesk.services.uow import write_session
 from tests.hq.sync_support import publish_branch, serve_hq
+from tests.hq.sync_world import staff_row, write_customer
+from tests.hq.sync_world import update_customer as edit_customer
 
-OPENED = datetime(2026, 3, 1, tzinfo=UTC)
-STAMP = "2026-12-01T00:00:00+00:00"
+__all__ = ["HqWorld", "add_customer", "edit_customer", "hq_world"]
 
 
 @dataclass
@@ -46,7 +44,8 @@ def hq_world(tmp_path: Path) -> Iterator[HqWorld]:
     migrate(url)
     admin_db = admin_engine(url)
     branch = publish_branch(admin_db, "HZ", "杭州分公司")
-    publish_rows(admin_db, "HZ", "staff", [_leader(branch["branch_id"])])
+    leader = staff_row(branch["branch_id"], "staff-hz-leader", "leader-hz", "周主任", "leader")
+    publish_rows(admin_db, "HZ", "staff", [leader])
     with ExitStack() as server:
         http = server.enter_context(serve_hq(url))
         try:
@@ -56,49 +55,6 @@ def hq_world(tmp_path: Path) -> Iterator[HqWorld]:
             admin_db.dispose()
 
 
-def _leader(branch_id: str) -> dict[str, Any]:
-    return {
-        "id": "staff-hz-leader",
-        "branch_id": branch_id,
-        "login": "leader-hz",
-        "name": "周主任",
-        "role": "leader",
-        "title": "",
-        "industry_group_id": None,
-        "workstation_id": None,
-        "mobile": "",
-        "email": "",
-        "active": True,
-        "password_hash": None,
-        "hired_on": None,
-        "created_at": STAMP,
-        "updated_at": STAMP,
-        "deleted_at": None,
-        "deleted_by": None,
-    }
-
-
 def add_customer(engine: sa.Engine, branch: dict[str, str], name: str, **fields: Any) -> str:
-    """A new account written like the customer file writes it (captured for sync)."""
-    with write_session(engine) as s:
-        customer = Customer(
-            branch_id=branch["branch_id"],
-            name=name,
-            credit_code="91330100MA2AAAAA0X",
-            category="enterprise",
-            level="A",
-            grade="B",
-            owner_id=branch["staff_id"],
-            opened_at=OPENED,
-            **fields,
-        )
-        s.add(customer)
-        s.flush()
-        return customer.id
-
-
-def edit_customer(engine: sa.Engine, customer_id: str, **fields: Any) -> None:
-    with write_session(engine) as s:
-        customer = s.get_one(Customer, customer_id)
-        for key, value in fields.items():
-            setattr(customer, key, value)
+    """A new account of the branch's account manager (see :func:`write_customer`)."""
+    return write_customer(engine, branch["branch_id"], branch["staff_id"], name, **fields)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kamdesk import app as app_module
 from kamdesk.app import run_app
-from kamdesk.db.models import Customer
 from kamdesk.db.startup import open_database
 from kamdesk.i18n import tr
 from kamdesk.services.actor import Actor
@@ -27,13 +25,13 @@ from kamdesk.services.auth import FirstAdmin
 from kamdesk.services.backups import BackupService
 from kamdesk.services.container import Services
 from kamdesk.services.restore_preview import backup_head
-from kamdesk.services.uow import read_session, write_session
+from kamdesk.services.uow import read_session
 from kamdesk.ui.customer_file.formatting import instant
 from kamdesk.ui.main_window import PAGE_INDEX, MainWindow
 from kamdesk.ui.pages.backups_panel import BackupsPanel, kind_label
+from tests.hq.sync_world import write_customer
 
 PASSWORD = "Kam-desk-2026!"
-OPENED = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def first_admin(engine: sa.Engine) -> Actor:
@@ -43,19 +41,7 @@ def first_admin(engine: sa.Engine) -> Actor:
 
 
 def add_customer(engine: sa.Engine, actor: Actor, name: str) -> None:
-    with write_session(engine, actor=actor) as s:
-        s.add(
-            Customer(
-                branch_id=actor.branch_id,
-                name=name,
-                credit_code="91330100MA2AAAAA0X",
-                category="enterprise",
-                level="A",
-                grade="B",
-                owner_id=actor.staff_id,
-                opened_at=OPENED,
-            )
-        )
+    write_customer(engine, actor.branch_id, actor.staff_id, name, actor=actor)
 
 
 def customers(path: Path) -> list[str]:

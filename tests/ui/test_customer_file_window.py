@@ -4,6 +4,7 @@ record a visit, create an account, and never lose unsaved edits on close."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,9 +15,19 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import Branch, Customer, IndustryGroup, Staff
+from kamdesk.domain.clock import utcnow
+from kamdesk.domain.customers.funnel import next_stages
+from kamdesk.i18n import tr
 from kamdesk.services.actor import Actor
 from kamdesk.services.container import Services
-from kamdesk.services.customer_file.drafts import CustomerDraft
+from kamdesk.services.customer_file.drafts import ComplaintDraft, CustomerDraft, OpportunityDraft
+from kamdesk.services.customer_file.vocabulary import (
+    COMPLAINT_STATE_LABELS,
+    FUNNEL_STAGE_LABELS,
+    ComplaintState,
+    FunnelStage,
+)
+from kamdesk.ui.customer_file.complaint_step_dialog import STEP_TITLES
 from kamdesk.ui.customer_file.window import CustomerFileWindow
 from kamdesk.ui.tasks import TaskRunner
 from tests.ui.conftest import Boxes, seed
@@ -134,6 +145,64 @@ def test_recording_a_visit_shows_it_and_moves_the_last_visit(
     shown = tab.table.model().index(0, 1).data()
     assert shown and shown in tab.last_visit_label.text()
     assert shown in window.overview_tab.facts_label.text()
+
+
+def select_row(table: Any, row: int) -> None:
+    table.selectRow(row)
+    assert table.current_id() is not None
+
+
+def test_a_complaint_moves_one_step_from_its_selected_row(
+    qtbot: Any, open_file: Any, customer_id: str, engine: sa.Engine, actor: Actor
+) -> None:
+    now = utcnow()
+    Services(engine).customer_file.add_complaint(
+        customer_id,
+        ComplaintDraft(now, now + timedelta(days=2), "网络故障", "专线中断两小时"),
+        actor,
+    )
+    window = open_file(customer_id)
+    tab = window.complaints_tab
+    window.tabs.setCurrentWidget(tab)
+    assert not tab.step_button.isEnabled() and tab.step_button.text() == "下一步…"
+    select_row(tab.table, 0)
+    assert tab.step_button.isEnabled()
+    assert tab.step_button.text() == tr(STEP_TITLES[ComplaintState.HANDLED]) + "…"
+    tab.set_editable(False)  # what a closed account does
+    assert not tab.step_button.isEnabled() and not tab.add_button.isEnabled()
+    tab.set_editable(True)
+
+    qtbot.mouseClick(tab.step_button, Qt.MouseButton.LeftButton)
+    dialog = tab.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.notes_edit.setPlainText("更换光模块后恢复")
+    with qtbot.waitSignal(window.loaded, timeout=5000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    model = tab.table.model()
+    assert model.index(0, 3).data() == tr(COMPLAINT_STATE_LABELS[ComplaintState.HANDLED])
+    assert model.index(0, 8).data() == "更换光模块后恢复"
+    select_row(tab.table, 0)
+    assert tab.step_button.text() == tr(STEP_TITLES[ComplaintState.CLOSED]) + "…"
+
+
+def test_an_opportunity_moves_to_a_stage_offered_for_its_row(
+    qtbot: Any, open_file: Any, customer_id: str, engine: sa.Engine, actor: Actor
+) -> None:
+    Services(engine).customer_file.save_opportunity(
+        customer_id, OpportunityDraft("云专线扩容"), actor
+    )
+    window = open_file(customer_id)
+    tab = window.opportunities_tab
+    window.tabs.setCurrentWidget(tab)
+    assert not tab.move_button.isEnabled() and tab.stage_combo.count() == 0
+    select_row(tab.table, 0)
+    offered = [tab.stage_combo.itemData(i) for i in range(tab.stage_combo.count())]
+    assert offered == [s.value for s in next_stages(FunnelStage.LEAD)]
+    assert tab.move_button.isEnabled() and tab.edit_button.isEnabled()
+    with qtbot.waitSignal(window.loaded, timeout=5000):
+        qtbot.mouseClick(tab.move_button, Qt.MouseButton.LeftButton)
+    moved = next_stages(FunnelStage.LEAD)[0]
+    assert tab.table.model().index(0, 2).data() == tr(FUNNEL_STAGE_LABELS[moved])
 
 
 def test_closing_with_unsaved_edits_asks_and_keeps_them(

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
-from kamdesk.db.startup import open_database
 from kamdesk.i18n import tr
 from kamdesk.services.auth import AuthService, FirstAdmin
 from kamdesk.ui.first_admin_dialog import FirstAdminDialog
@@ -21,13 +17,6 @@ from kamdesk.ui.idle_lock import IdleWatcher
 from kamdesk.ui.login_dialog import LoginDialog
 
 PASSWORD = "Hz-2026-kam!"
-
-
-@pytest.fixture()
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_database(tmp_path / "kamdesk.sqlite")
-    yield engine
-    engine.dispose()
 
 
 def fill_first_admin(dialog: FirstAdminDialog, password: str, repeat: str) -> None:

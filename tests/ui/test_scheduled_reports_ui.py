@@ -21,7 +21,6 @@ from kamdesk.errors import KamdeskError
 from kamdesk.i18n import tr
 from kamdesk.services.container import Services
 from kamdesk.services.scheduled_reports import ReportSchedule, month_before
-from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.main_window import PAGE_INDEX, MainWindow
 from kamdesk.ui.pages.scheduled_reports_panel import ScheduledReportsPanel
 from kamdesk.ui.preferences import Preferences
@@ -29,7 +28,7 @@ from kamdesk.ui.reports import report_scheduler
 from kamdesk.ui.tasks import Lane, TaskHandle, TaskRunner
 from tests.services.evaluation_fixture import EXPECTED_AMOUNTS, actor, build_evaluation
 from tests.services.kpi_fixture import Built
-from tests.ui.conftest import Boxes
+from tests.ui.conftest import Boxes, show_main_window
 
 HALF_PAST_MIDNIGHT = datetime(2026, 10, 31, 16, 30, tzinfo=UTC)
 """00:30 on 1 November 2026 in Shanghai (still 31 October in UTC)."""
@@ -136,17 +135,7 @@ def window_at_half_past_midnight(
     runner.task_started.connect(started.append)
 
     def open_window() -> MainWindow:
-        window = MainWindow(
-            services=Services(built.engine),
-            runner=runner,
-            prefs=prefs,
-            language=LanguageSwitcher(),
-            default_database=tmp_path / "default" / "kamdesk.sqlite",
-            log_file=tmp_path / "kamdesk.log",
-        )
-        qtbot.addWidget(window)
-        window.show()
-        return window
+        return show_main_window(qtbot, Services(built.engine), runner, prefs, tmp_path)
 
     return open_window, started
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QWidget
 
 from kamdesk.i18n import tr
 from kamdesk.services.customer_file.views import AgreementView, RevenuePoint
@@ -14,13 +14,11 @@ from kamdesk.ui.customer_file.agreement_dialog import AgreementDialog
 from kamdesk.ui.customer_file.context import FileContext
 from kamdesk.ui.customer_file.formatting import day, money
 from kamdesk.ui.customer_file.record_table import RecordTable, RecordTableModel, Row
+from kamdesk.ui.customer_file.records_tab import RecordsTab
 
 
-class AgreementsTab(QWidget):
+class AgreementsTab(RecordsTab[AgreementView]):
     def __init__(self, context: FileContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.dialog: AgreementDialog | None = None
         headers = [
             tr("Agreement number"),
             tr("Title"),
@@ -30,47 +28,28 @@ class AgreementsTab(QWidget):
             tr("Total value"),
             tr("Expected revenue"),
         ]
-        self.table = RecordTable(RecordTableModel(headers, frozenset({5, 6})))
-        self.table.setAccessibleName(tr("Agreements"))
+        super().__init__(
+            context,
+            headers=headers,
+            name=tr("Agreements"),
+            add_text=tr("New agreement…"),
+            right_aligned=frozenset({5, 6}),
+            parent=parent,
+        )
         self.months = RecordTable(
             RecordTableModel([tr("Month"), tr("Expected revenue")], frozenset({1}))
         )
         self.months.setAccessibleName(tr("Expected revenue by month"))
-        self.add_button = QPushButton(tr("New agreement…"))
         self.add_button.clicked.connect(self.add_agreement)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.months)
-        layout = QVBoxLayout(self)
-        layout.addLayout(buttons)
-        layout.addWidget(splitter, 1)
-
-    def set_editable(self, editable: bool) -> None:
-        self.add_button.setEnabled(editable)
+        self._lay_out(body=splitter)
 
     def show_agreements(
         self, agreements: Sequence[AgreementView], by_month: Sequence[RevenuePoint]
     ) -> None:
-        self.table.records.set_rows(
-            [
-                Row(
-                    a.id,
-                    (
-                        a.number,
-                        a.title,
-                        day(a.signed_on),
-                        day(a.starts_on),
-                        day(a.ends_on),
-                        money(a.total_value),
-                        money(a.expected_revenue),
-                    ),
-                )
-                for a in agreements
-            ]
-        )
+        self._show(agreements, _cells)
         self.months.records.set_rows(
             [
                 Row(p.month.isoformat(), (f"{p.month.year}-{p.month.month:02d}", money(p.amount)))
@@ -79,6 +58,16 @@ class AgreementsTab(QWidget):
         )
 
     def add_agreement(self) -> None:
-        self.dialog = AgreementDialog(self.context, parent=self)
-        self.dialog.saved.connect(lambda _result: self.context.reload())
-        self.dialog.open()
+        self._open(AgreementDialog(self.context, parent=self))
+
+
+def _cells(a: AgreementView) -> tuple[str, ...]:
+    return (
+        a.number,
+        a.title,
+        day(a.signed_on),
+        day(a.starts_on),
+        day(a.ends_on),
+        money(a.total_value),
+        money(a.expected_revenue),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from kamdesk.i18n import tr
 from kamdesk.services.customer_file.views import CareActionView
@@ -16,16 +16,11 @@ from kamdesk.services.customer_file.vocabulary import (
 from kamdesk.ui.customer_file.care_dialog import CareDialog
 from kamdesk.ui.customer_file.context import FileContext
 from kamdesk.ui.customer_file.formatting import day, instant, label
-from kamdesk.ui.customer_file.record_table import RecordTable, RecordTableModel, Row
-from kamdesk.ui.tasks import Lane
+from kamdesk.ui.customer_file.records_tab import RecordsTab
 
 
-class CareTab(QWidget):
+class CareTab(RecordsTab[CareActionView]):
     def __init__(self, context: FileContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.care_actions: dict[str, CareActionView] = {}
-        self.dialog: CareDialog | None = None
         headers = [
             tr("Due on"),
             tr("Kind of care"),
@@ -35,62 +30,49 @@ class CareTab(QWidget):
             tr("Done at"),
             tr("Notes"),
         ]
-        self.table = RecordTable(RecordTableModel(headers))
-        self.table.setAccessibleName(tr("Care plan"))
-        self.add_button = QPushButton(tr("New care action…"))
+        super().__init__(
+            context,
+            headers=headers,
+            name=tr("Care plan"),
+            add_text=tr("New care action…"),
+            parent=parent,
+        )
         self.add_button.clicked.connect(self.add_action)
         self.done_button = QPushButton(tr("Mark as done"))
         self.done_button.clicked.connect(self.mark_done)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.done_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
+        self._lay_out(self.done_button)
 
-    def set_editable(self, editable: bool) -> None:
-        self.add_button.setEnabled(editable)
-        self.done_button.setEnabled(editable)
+    def _update_buttons(self) -> None:
+        super()._update_buttons()
+        self.done_button.setEnabled(self.editable)
 
     def show_actions(self, actions: Sequence[CareActionView]) -> None:
-        self.care_actions = {a.id: a for a in actions}
         ordered = sorted(actions, key=lambda a: (a.status == CareStatus.DONE, a.due_on))
-        self.table.records.set_rows(
-            [
-                Row(
-                    a.id,
-                    (
-                        day(a.due_on),
-                        label(CARE_KIND_LABELS, a.kind),
-                        a.title,
-                        a.key_person_name,
-                        label(CARE_STATUS_LABELS, a.status),
-                        instant(a.done_at),
-                        a.notes,
-                    ),
-                )
-                for a in ordered
-            ]
-        )
+        self._show(ordered, _cells)
 
     def add_action(self) -> None:
-        self.dialog = CareDialog(self.context, parent=self)
-        self.dialog.saved.connect(lambda _result: self.context.reload())
-        self.dialog.open()
+        self._open(CareDialog(self.context, parent=self))
 
     def mark_done(self) -> None:
-        action = self.care_actions.get(self.table.current_id() or "")
+        action = self.selected()
         if action is None or action.status == CareStatus.DONE:
             return
-        context, customer_id = self.context, self.context.require_id()
-        context.runner.run(
-            lambda progress, cancel: context.service.complete_care_action(
+        context = self.context
+        self._write(
+            tr("Mark as done"),
+            lambda customer_id: context.service.complete_care_action(
                 customer_id, action.id, "", context.actor
             ),
-            title=tr("Mark as done"),
-            lane=Lane.WRITE,
-            show_progress=False,
-            on_success=lambda _result: context.reload(),
-            parent=self,
         )
+
+
+def _cells(a: CareActionView) -> tuple[str, ...]:
+    return (
+        day(a.due_on),
+        label(CARE_KIND_LABELS, a.kind),
+        a.title,
+        a.key_person_name,
+        label(CARE_STATUS_LABELS, a.status),
+        instant(a.done_at),
+        a.notes,
+    )

@@ -16,12 +16,10 @@ shows as an empty row until then.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 
 from kamdesk.domain.customers.churn import ChurnRisk
@@ -37,12 +35,11 @@ from kamdesk.services.customer_list import (
     SortKey,
 )
 from kamdesk.ui.customer_file.formatting import day, label, money
+from kamdesk.ui.paged_model import Index, PagedTableModel
 from kamdesk.ui.tasks import TaskHandle, TaskRunner
 
 PAGE_SIZE = 100
 CACHED_PAGES = 30
-
-Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS: tuple[tuple[str, SortKey], ...] = (
     (N_("Name"), SortKey.NAME),
@@ -76,8 +73,11 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 
 
-class CustomerListModel(QAbstractTableModel):
+class CustomerListModel(PagedTableModel[CustomerFilter, dict[str, CustomerRow], TaskHandle]):
     """The accounts of the current :class:`CustomerFilter`, one page read at a time."""
+
+    columns = COLUMNS
+    cached_pages = CACHED_PAGES
 
     loading_changed = Signal(bool)
     """Fires when a query starts (True) and when its answer was shown or failed (False)."""
@@ -96,34 +96,23 @@ class CustomerListModel(QAbstractTableModel):
     ) -> None:
         """``reader`` names the person the list is for (asked at every query, in the
         background); the list holds only the accounts they may read."""
-        super().__init__(parent)
+        super().__init__(CustomerFilter(), parent)
         self._service = service
         self._runner = runner
         self._reader = reader
         self._actor: Actor | None = None
-        self._query = CustomerFilter()
         self._ids: list[str] = []
-        self._pages: OrderedDict[int, dict[str, CustomerRow]] = OrderedDict()
         self._pending: TaskHandle | None = None
 
     # --- query ----------------------------------------------------------------------
 
     @property
-    def query(self) -> CustomerFilter:
-        """The query asked last (its answer may still be on the way)."""
-        return self._query
-
-    @property
     def loading(self) -> bool:
         return self._pending is not None
 
-    def set_query(self, query: CustomerFilter) -> TaskHandle:
-        """Ask for ``query``'s snapshot in the background; the rows change when it comes."""
-        self._query = query
-        return self.refresh()
-
     def refresh(self) -> TaskHandle:
-        """Run the current query again (new, changed and deleted accounts show up)."""
+        """Run the current query again in the background (new, changed and deleted
+        accounts show up when its answer comes; only the latest answer is shown)."""
         if self._pending is not None:
             self._pending.cancel()
         service, query, reader = self._service, self._query, self._reader
@@ -171,6 +160,9 @@ class CustomerListModel(QAbstractTableModel):
 
     # --- rows -----------------------------------------------------------------------
 
+    def row_count(self) -> int:
+        return len(self._ids)
+
     def customer_id(self, row: int) -> str | None:
         """The account id of ``row`` in the snapshot (known without reading the row)."""
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -180,37 +172,14 @@ class CustomerListModel(QAbstractTableModel):
         customer_id = self.customer_id(row)
         if customer_id is None:
             return None
-        page_no = row // PAGE_SIZE
-        page = self._pages.get(page_no)
-        if page is None:
-            first = page_no * PAGE_SIZE
-            rows = self._service.rows(self._ids[first : first + PAGE_SIZE], actor=self._actor)
-            page = {r.id: r for r in rows}
-            self._pages[page_no] = page
-            while len(self._pages) > CACHED_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_no)
-        return page.get(customer_id)
+        return self._cached_page(row // PAGE_SIZE, self._read_page).get(customer_id)
+
+    def _read_page(self, page_no: int) -> dict[str, CustomerRow]:
+        first = page_no * PAGE_SIZE
+        rows = self._service.rows(self._ids[first : first + PAGE_SIZE], actor=self._actor)
+        return {r.id: r for r in rows}
 
     # --- Qt model -------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return tr(COLUMNS[section][0])
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._ids):
-            return f"{section + 1:,}"
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
@@ -236,15 +205,6 @@ class CustomerListModel(QAbstractTableModel):
             if colours is not None:
                 return QColor(colours[0 if role == Qt.ItemDataRole.BackgroundRole else 1])
         return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort in SQL by the column's key (the answer comes in the background)."""
-        if not 0 <= column < len(COLUMNS):
-            return
-        descending = order == Qt.SortOrder.DescendingOrder
-        query = replace(self._query, sort=COLUMNS[column][1], descending=descending)
-        if query != self._query:
-            self.set_query(query)
 
 
 def _reported_by_the_model(exc: BaseException) -> None:

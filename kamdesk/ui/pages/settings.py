@@ -14,19 +14,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from kamdesk.i18n import LANGUAGES, current_language, tr
+from kamdesk.ui.form_parts import message_label, set_message, settings_form, stack
 from kamdesk.ui.page_header import PageHeader
 from kamdesk.ui.preferences import Preferences, hq_url_problem
 
@@ -86,18 +84,19 @@ class SettingsPage(QWidget):
         db_row = QHBoxLayout()
         db_row.addWidget(self.db_edit, 1)
         db_row.addWidget(self.db_browse)
-        self.db_problem = _message_label(ERROR_STYLE)
-        self.db_problem.setVisible(False)
-        db_note = _message_label(NOTE_STYLE)
+        self.db_problem = message_label(ERROR_STYLE, hidden=True)
+        db_note = message_label(NOTE_STYLE)
         db_note.setText(
             tr(
                 "A new database file takes effect the next time KAMDesk starts. Keep it on "
                 "this computer's local disk; a file that does not exist yet is created empty."
             )
         )
-        db_form = _form()
+        db_form = settings_form()
         db_form.addRow(tr("In use now:"), self.db_in_use_field)
-        db_form.addRow(tr("Database file:"), _stack(db_row, self.db_problem, db_note))
+        db_form.addRow(
+            tr("Database file:"), stack(db_row, self.db_problem, db_note, expanding=True)
+        )
         db_group = QGroupBox(tr("Database"))
         db_group.setLayout(db_form)
 
@@ -106,15 +105,16 @@ class SettingsPage(QWidget):
         self.hq_edit.setPlaceholderText("https://hq.example.cn")
         self.hq_edit.textChanged.connect(self._update_state)
         self.hq_edit.editingFinished.connect(self._show_hq_problem)
-        self.hq_problem = _message_label(ERROR_STYLE)
-        self.hq_problem.setVisible(False)
-        hq_note = _message_label(NOTE_STYLE)
+        self.hq_problem = message_label(ERROR_STYLE, hidden=True)
+        hq_note = message_label(NOTE_STYLE)
         hq_note.setText(tr("The address of the head-office sync service, given by IT."))
-        hq_form = _form()
-        hq_form.addRow(tr("HQ address:"), _stack(self.hq_edit, self.hq_problem, hq_note))
+        hq_form = settings_form()
+        hq_form.addRow(
+            tr("HQ address:"), stack(self.hq_edit, self.hq_problem, hq_note, expanding=True)
+        )
         self.register_button = QPushButton(tr("Register this computer…"))
         self.register_button.clicked.connect(self.registration_requested)
-        hq_form.addRow(tr("This computer:"), _stack(_left(self.register_button)))
+        hq_form.addRow(tr("This computer:"), stack(_left(self.register_button), expanding=True))
         hq_group = QGroupBox(tr("Sync with head office"))
         hq_group.setLayout(hq_form)
 
@@ -122,7 +122,7 @@ class SettingsPage(QWidget):
         self.save_button = QPushButton(tr("Save"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        self.save_reason = _message_label(NOTE_STYLE)
+        self.save_reason = message_label(NOTE_STYLE)
         save_row = QHBoxLayout()
         save_row.addStretch(1)
         save_row.addWidget(self.save_reason)
@@ -135,15 +135,17 @@ class SettingsPage(QWidget):
             self.language_combo.addItem(name, code)
         self.language_combo.setCurrentIndex(self.language_combo.findData(current_language()))
         self.language_combo.activated.connect(self._on_language_activated)
-        language_note = _message_label(NOTE_STYLE)
+        language_note = message_label(NOTE_STYLE)
         language_note.setText(tr("The whole window switches at once; the choice is remembered."))
-        language_form = _form()
-        language_form.addRow(tr("Language:"), _stack(self.language_combo, language_note))
+        language_form = settings_form()
+        language_form.addRow(
+            tr("Language:"), stack(self.language_combo, language_note, expanding=True)
+        )
         language_group = QGroupBox(tr("Language"))
         language_group.setLayout(language_form)
 
         # --- demo data ----------------------------------------------------------
-        demo_note = _message_label(NOTE_STYLE)
+        demo_note = message_label(NOTE_STYLE)
         demo_note.setText(
             tr(
                 "Fills a NEW database file with invented key accounts, staff and work "
@@ -159,7 +161,7 @@ class SettingsPage(QWidget):
         demo_group.setLayout(demo_row)
 
         # --- key accounts from Excel ----------------------------------------------
-        import_note = _message_label(NOTE_STYLE)
+        import_note = message_label(NOTE_STYLE)
         import_note.setText(tr("Adds key accounts from an Excel sheet; you see a preview first."))
         self.import_button = QPushButton(tr("Import key accounts from Excel…"))
         self.import_button.clicked.connect(self.import_requested)
@@ -171,7 +173,7 @@ class SettingsPage(QWidget):
 
         # --- log ----------------------------------------------------------------
         log_label = _path_field(str(log_file) if log_file else tr("(not written to a file)"))
-        log_form = _form()
+        log_form = settings_form()
         log_form.addRow(tr("Log file:"), log_label)
         log_group = QGroupBox(tr("Support"))
         log_group.setLayout(log_form)
@@ -239,15 +241,15 @@ class SettingsPage(QWidget):
         self.save_reason.setText(reason or "")
         # A problem already shown disappears as soon as the text is fixed.
         if self.hq_problem.text() and hq_url_problem(self.hq_edit.text()) is None:
-            _set_message(self.hq_problem, "")
+            set_message(self.hq_problem, "")
         if self.db_problem.text() and database_path_problem(self.db_edit.text()) is None:
-            _set_message(self.db_problem, "")
+            set_message(self.db_problem, "")
 
     def _show_hq_problem(self) -> None:
-        _set_message(self.hq_problem, hq_url_problem(self.hq_edit.text()) or "")
+        set_message(self.hq_problem, hq_url_problem(self.hq_edit.text()) or "")
 
     def _show_db_problem(self) -> None:
-        _set_message(self.db_problem, database_path_problem(self.db_edit.text()) or "")
+        set_message(self.db_problem, database_path_problem(self.db_edit.text()) or "")
 
     def _choose_database(self) -> None:
         start = Path(self.db_edit.text().strip() or self._default_database)
@@ -268,26 +270,6 @@ class SettingsPage(QWidget):
             self.language_chosen.emit(code)
 
 
-def _form() -> QFormLayout:
-    form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-    return form
-
-
-def _message_label(style: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(style)
-    return label
-
-
-def _set_message(label: QLabel, text: str) -> None:
-    """Show ``text`` under a field; an empty message takes no room."""
-    label.setText(text)
-    label.setVisible(bool(text))
-
-
 def _left(button: QPushButton) -> QHBoxLayout:
     row = QHBoxLayout()
     row.addWidget(button)
@@ -303,17 +285,3 @@ def _path_field(text: str) -> QLineEdit:
     field.setStyleSheet("background: transparent;")
     field.setCursorPosition(0)
     return field
-
-
-def _stack(*items: QWidget | QHBoxLayout) -> QWidget:
-    box = QWidget()
-    box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    for item in items:
-        if isinstance(item, QWidget):
-            layout.addWidget(item)
-        else:
-            layout.addLayout(item)
-    return box

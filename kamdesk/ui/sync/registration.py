@@ -12,7 +12,6 @@ import platform
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from kamdesk.i18n import tr
 from kamdesk.services.sync import Registration, SyncService, SyncStatus
 from kamdesk.ui.customer_file.formatting import ERROR_STYLE, NOTE_STYLE
+from kamdesk.ui.form_parts import message_label, set_message, settings_form, stack
 from kamdesk.ui.preferences import Preferences, hq_url_problem
 from kamdesk.ui.sync.words import error_words
 from kamdesk.ui.tasks import Lane, TaskHandle, TaskRunner
@@ -54,7 +54,7 @@ class RegistrationPanel(QGroupBox):
         self.device_value = _value_label()
         self.again_button = QPushButton(tr("Register again…"))
         self.again_button.clicked.connect(self.open_form)
-        info = _form()
+        info = settings_form()
         info.addRow(tr("HQ address:"), self.hq_value)
         info.addRow(tr("Branch:"), self.branch_value)
         info.addRow(tr("This computer at HQ:"), self.device_value)
@@ -69,25 +69,25 @@ class RegistrationPanel(QGroupBox):
         self.url_edit.setAccessibleName(tr("HQ address"))
         self.url_edit.textChanged.connect(self._update_state)
         self.url_edit.editingFinished.connect(self._show_url_problem)
-        self.url_problem = _message(ERROR_STYLE)
+        self.url_problem = message_label(ERROR_STYLE, hidden=True)
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("ABCD-EFGH-JKMN-PQRS")
         self.code_edit.setAccessibleName(tr("Registration code"))
         self.code_edit.textChanged.connect(self._update_state)
         self.code_edit.returnPressed.connect(self.register)
         self.url_edit.returnPressed.connect(self.code_edit.setFocus)
-        code_note = _message(NOTE_STYLE)
+        code_note = message_label(NOTE_STYLE, hidden=True)
         code_note.setText(tr("A one-time code from IT; it works once, for this computer only."))
         self.register_button = QPushButton(tr("Register"))
         self.register_button.clicked.connect(self.register)
-        self.reason_label = _message(NOTE_STYLE)
-        self.failure_label = _message(ERROR_STYLE)
+        self.reason_label = message_label(NOTE_STYLE, hidden=True)
+        self.failure_label = message_label(ERROR_STYLE, hidden=True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reason_label, 1)
         buttons.addWidget(self.register_button)
-        form = _form()
-        form.addRow(tr("HQ address: *"), _stack(self.url_edit, self.url_problem))
-        form.addRow(tr("Registration code: *"), _stack(self.code_edit, code_note))
+        form = settings_form()
+        form.addRow(tr("HQ address: *"), stack(self.url_edit, self.url_problem))
+        form.addRow(tr("Registration code: *"), stack(self.code_edit, code_note))
         code_note.setVisible(True)  # only once it has a parent: never a window of its own
         self.form_box = QWidget()
         form_layout = QVBoxLayout(self.form_box)
@@ -178,49 +178,18 @@ class RegistrationPanel(QGroupBox):
         reason = self._blocking_reason()
         self.register_button.setEnabled(reason is None)
         self.register_button.setToolTip(reason or "")
-        self.reason_label.setText(reason or "")
-        self.reason_label.setVisible(bool(reason))
+        set_message(self.reason_label, reason or "")
         if self.url_problem.text() and hq_url_problem(self.url_edit.text()) is None:
-            _set(self.url_problem, "")
+            set_message(self.url_problem, "")
 
     def _show_url_problem(self) -> None:
-        _set(self.url_problem, hq_url_problem(self.url_edit.text()) or "")
+        set_message(self.url_problem, hq_url_problem(self.url_edit.text()) or "")
 
     def _set_failure(self, text: str) -> None:
-        _set(self.failure_label, text)
-
-
-def _form() -> QFormLayout:
-    form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-    return form
+        set_message(self.failure_label, text)
 
 
 def _value_label() -> QLabel:
     label = QLabel()
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
-
-
-def _message(style: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(style)
-    label.setVisible(False)
-    return label
-
-
-def _set(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
-
-
-def _stack(*widgets: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    for widget in widgets:
-        layout.addWidget(widget)
-    return box

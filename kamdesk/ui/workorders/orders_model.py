@@ -10,27 +10,19 @@ show their new values only after :meth:`OrdersTableModel.refresh`.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import Qt
 
-from kamdesk.i18n import N_, tr
+from kamdesk.i18n import N_
 from kamdesk.services.actor import Actor
 from kamdesk.services.workorders import OrderQuery, OrderRow, OrderSort, WorkOrderService
+from kamdesk.ui.paged_model import Index, PagedTableModel
 from kamdesk.ui.workorders.qtime import shown
 from kamdesk.ui.workorders.tags import sla_colours
 
 PAGE_SIZE = 100
 CACHED_PAGES = 20
-
-Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS: tuple[tuple[str, OrderSort | None], ...] = (
     (N_("Order no."), OrderSort.ORDER_NO),
@@ -47,34 +39,35 @@ COL_SLA = 5
 COL_RETURNS = 7
 
 
-class OrdersTableModel(QAbstractTableModel):
+class OrdersTableModel(PagedTableModel[OrderQuery, list[OrderRow], None]):
     """Rows of ``service`` for ``actor`` and the current :class:`OrderQuery`."""
 
+    columns = COLUMNS
+    cached_pages = CACHED_PAGES
+
     def __init__(self, service: WorkOrderService, actor: Actor | None, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(OrderQuery(), parent)
         self._service = service
         self._actor = actor
-        self._query = OrderQuery()
         self._count = 0
-        self._pages: OrderedDict[int, list[OrderRow]] = OrderedDict()
 
     # --- query ----------------------------------------------------------------------
 
-    @property
-    def query(self) -> OrderQuery:
-        return self._query
-
-    def set_query(self, query: OrderQuery) -> None:
-        """Show ``query``'s rows from the first page on."""
-        self._query = query
-        self.refresh()
-
     def refresh(self) -> None:
-        """Count again and forget every cached page."""
+        """Count again and forget every cached page (the rows change at once)."""
         self.beginResetModel()
         self._pages.clear()
         self._count = self._service.count(self._actor, self._query)
         self.endResetModel()
+
+    # --- rows -----------------------------------------------------------------------
+
+    def row_count(self) -> int:
+        return self._count
+
+    def row_label(self, section: int) -> Any:
+        """The plain 1-based row number."""
+        return section + 1
 
     def order_id(self, row: int) -> str | None:
         found = self._row(row)
@@ -84,36 +77,13 @@ class OrdersTableModel(QAbstractTableModel):
         if not 0 <= row < self._count:
             return None
         page_no, offset = divmod(row, PAGE_SIZE)
-        page = self._pages.get(page_no)
-        if page is None:
-            page = self._service.list_orders(
-                self._actor, self._query, page_no * PAGE_SIZE, PAGE_SIZE
-            )
-            self._pages[page_no] = page
-            while len(self._pages) > CACHED_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_no)
+        page = self._cached_page(page_no, self._read_page)
         return page[offset] if offset < len(page) else None
 
+    def _read_page(self, page_no: int) -> list[OrderRow]:
+        return self._service.list_orders(self._actor, self._query, page_no * PAGE_SIZE, PAGE_SIZE)
+
     # --- Qt model -------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return tr(COLUMNS[section][0])
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -133,16 +103,6 @@ class OrdersTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return row.order_id
         return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort in SQL by the column's key (columns without one keep the order)."""
-        if not 0 <= column < len(COLUMNS):
-            return
-        key = COLUMNS[column][1]
-        if key is None:
-            return
-        descending = order == Qt.SortOrder.DescendingOrder
-        self.set_query(replace(self._query, sort=key, descending=descending))
 
 
 def _display(row: OrderRow, column: int) -> str:
