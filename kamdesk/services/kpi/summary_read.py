@@ -32,6 +32,13 @@ def _part(columns: str, where: str) -> str:
     return f"SELECT dim, key, {columns} FROM kpi_month_sums WHERE dim IN ({{dims}}) AND {where}"
 
 
+def _months_of(prefix: str, one_month: bool) -> str:
+    """The months of the period named by ``prefix`` (one month: an equality the key seeks)."""
+    if one_month:
+        return f"month = :{prefix}first"
+    return f"month >= :{prefix}first AND month < :{prefix}after"
+
+
 def _composed(months: str, *, one_month: bool) -> str:
     """The parts, one row per contribution; ``months`` selects the period's months.
 
@@ -52,8 +59,8 @@ def _composed(months: str, *, one_month: bool) -> str:
             k13,
             *(_part(f"'{code}', n, 0", f"{months} AND code = 'REV'")
               for code in ("K14", "K16a", "K16b")),
-            _part("'K16a', -n, n", "month >= :prev_first AND month < :prev_after AND code = 'REV'"),
-            _part("'K16b', -n, n", "month >= :year_first AND month < :year_after AND code = 'REV'"),
+            _part("'K16a', -n, n", f"{_months_of('prev_', one_month)} AND code = 'REV'"),
+            _part("'K16b', -n, n", f"{_months_of('year_', one_month)} AND code = 'REV'"),
             _part("'K11', 0, d", "month = :first AND code = '@K08'"),
             _part("substr(code, 2), n, d", "month = :after AND code IN ('@K08', '@K15')"),
         )
