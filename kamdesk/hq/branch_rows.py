@@ -1,10 +1,11 @@
 """Every synced row HQ holds for one branch, as a first pull of a new desktop gets it.
 
 For HQ's own reports (``kamdesk-hq report kpi``): the rows come page by page in
-changelog order, each page read in its own short transaction with the same
-:func:`kamdesk.hq.rowstore.page` and :func:`~kamdesk.hq.rowstore.as_change` the pull
-endpoint uses, so a reader applying them gets exactly what a freshly registered desktop
-of the branch would hold (tombstones included, blobs not).
+changelog order, each page read in its own short transaction with
+:func:`kamdesk.hq.rowstore.page` and :func:`~kamdesk.hq.rowstore.as_change`, which read
+as the pull endpoint's pages (:mod:`kamdesk.hq.pull_page`), so a reader applying them
+gets exactly what a freshly registered desktop of the branch would hold (tombstones
+included, blobs not).
 
 Runs on an :func:`~kamdesk.hq.database.admin_engine`. Hazard: pushes landing while the
 pages are read are taken in as a pull would (a row changed meanwhile comes again on a

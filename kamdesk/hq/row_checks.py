@@ -11,7 +11,9 @@ changes are additive first.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -55,6 +57,31 @@ FORMS: dict[str, Callable[[Any], bool]] = {
 """What a JSON value of each kind must be; kinds not listed (``json``, ``any``) take any."""
 
 
+@dataclass(frozen=True)
+class _TableSpec:
+    """One table's :data:`~kamdesk.sync.wire_columns.COLUMNS` entry, ready to check with."""
+
+    required: tuple[str, ...]
+    """``+`` columns: a new row must carry a value."""
+    not_null: frozenset[str]
+    """``+`` and ``!`` columns: never set to null."""
+    forms: dict[str, tuple[str, Callable[[Any], bool]]]
+    """Column → (kind, check) for the kinds :data:`FORMS` knows."""
+
+
+@functools.cache
+def _spec(table: str) -> _TableSpec | None:
+    columns = COLUMNS.get(table)
+    if columns is None:
+        return None
+    kinds = {name: spec.rstrip("+!") for name, spec in columns.items()}
+    return _TableSpec(
+        required=tuple(name for name, spec in columns.items() if spec.endswith("+")),
+        not_null=frozenset(name for name, spec in columns.items() if spec.endswith(("+", "!"))),
+        forms={name: (kind, FORMS[kind]) for name, kind in kinds.items() if kind in FORMS},
+    )
+
+
 def check_row(table: str, data: dict[str, Any], names: Iterable[str], *, new: bool) -> None:
     """Refuse ``data`` unless a desktop can store it.
 
@@ -62,23 +89,19 @@ def check_row(table: str, data: dict[str, Any], names: Iterable[str], *, new: bo
     also carry every required column). Raises ``sync.missing_value`` or
     ``sync.wrong_type``.
     """
-    columns = COLUMNS.get(table)
-    if columns is None:
+    spec = _spec(table)
+    if spec is None:
         return
     if new:
-        for name, spec in columns.items():
-            if spec.endswith("+") and data.get(name) is None:
+        for name in spec.required:
+            if data.get(name) is None:
                 raise KamdeskError("sync.missing_value", table=table, column=name)
     for name in names:
-        spec = columns.get(name)
-        if spec is None:
-            continue
         value = data.get(name)
         if value is None:
-            if spec.endswith(("+", "!")):
+            if name in spec.not_null:
                 raise KamdeskError("sync.missing_value", table=table, column=name)
             continue
-        kind = spec.rstrip("+!")
-        form = FORMS.get(kind)
-        if form is not None and not form(value):
-            raise KamdeskError("sync.wrong_type", table=table, column=name, kind=kind)
+        form = spec.forms.get(name)
+        if form is not None and not form[1](value):
+            raise KamdeskError("sync.wrong_type", table=table, column=name, kind=form[0])

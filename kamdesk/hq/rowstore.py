@@ -271,8 +271,8 @@ class RowSet:
 
     def flush(self) -> None:
         """Write the new and changed rows and the branch counter."""
-        if self._new:
-            self.session.execute(
+        if self._new:  # on the connection: a Core executemany, no ORM bulk work per row
+            self.session.connection().execute(
                 sa.insert(SyncRow),
                 [{"branch_id": self.branch_id, **_values(r)} for r in self._new.values()],
             )
@@ -304,7 +304,10 @@ class Merge:
 
 
 def _data(payload: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in payload.items() if k not in META_FIELDS}
+    data = dict(payload)  # a copy, then the few meta keys out: cheaper than filtering each
+    for name in META_FIELDS:
+        data.pop(name, None)
+    return data
 
 
 def pushed_names(op: PushOp, data: dict[str, Any]) -> list[str]:
@@ -320,25 +323,28 @@ def check_pushed(op: PushOp, *, new: bool) -> None:
     check_row(op.table, data, sorted(data) if new else pushed_names(op, data), new=new)
 
 
-def _pushed_clocks(op: PushOp, names: list[str], now_ms: int) -> dict[str, str]:
-    clamped: dict[str, str] = {}  # a row's fields mostly share one stamp: clamp it once
-
-    def clamp_once(stamp: str) -> str:
-        if stamp not in clamped:
-            clamped[stamp] = clamp(stamp, now_ms)
-        return clamped[stamp]
-
-    row_hlc = clamp_once(op.hlc)
-    if policy_of(op.table) is not Policy.FIELD_LWW:
+def pushed_clocks(op: PushOp, names: list[str], now_ms: int) -> dict[str, str]:
+    """The clamped clock of each pushed field: its own from the payload's ``field_hlc``
+    (field-clock tables), else the operation's ``hlc``. A desktop leaves out field
+    clocks equal to the operation's (:func:`kamdesk.sync.capture.outbox_payload`)."""
+    row_hlc = clamp(op.hlc, now_ms)
+    stamps = op.payload.get("field_hlc") if policy_of(op.table) is Policy.FIELD_LWW else None
+    if not stamps or not isinstance(stamps, dict):
         return dict.fromkeys(names, row_hlc)
-    stamps = op.payload.get("field_hlc")
-    stamps = stamps if isinstance(stamps, dict) else {}
-    return {n: clamp_once(str(stamps.get(n) or op.hlc)) for n in names}
+    clamped = {op.hlc: row_hlc}  # a row's fields mostly share a few stamps: clamp each once
+    clocks: dict[str, str] = {}
+    for name in names:
+        stamp = str(stamps.get(name) or op.hlc)
+        found = clamped.get(stamp)
+        if found is None:
+            found = clamped[stamp] = clamp(stamp, now_ms)
+        clocks[name] = found
+    return clocks
 
 
 def insert_row(rows: RowSet, op: PushOp, device_id: str | None, now_ms: int) -> StoredRow:
     data = _data(op.payload)
-    clocks = _pushed_clocks(op, sorted(data), now_ms)
+    clocks = pushed_clocks(op, sorted(data), now_ms)
     deleted = op.op == "delete" or data.get("deleted_at") is not None
     row = StoredRow(
         table_name=op.table,
@@ -370,7 +376,7 @@ def merge_row(
         return Merge(stored, conflicts)
     data = _data(op.payload)
     names = pushed_names(op, data)
-    clocks = _pushed_clocks(op, names, now_ms)
+    clocks = pushed_clocks(op, names, now_ms)
     reviving = "deleted_at" in names and data.get("deleted_at") is None
     won: dict[str, Any] = {}
     for name in names:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from kamdesk.errors import KamdeskError
-from kamdesk.hq import rowstore, tombstones
+from kamdesk.hq import pull_page, rowstore, tombstones
 from kamdesk.hq.api_models import (
     AuditHeadIn,
     AuditHeadOut,
@@ -64,7 +64,8 @@ def _pull(
     cursor: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
     snapshot: Annotated[bool, Query()] = False,
-) -> dict[str, Any]:
+) -> Response:
+    """A :class:`PullOut` body, built as bytes (:mod:`kamdesk.hq.pull_page`)."""
     with Session(engine_of(request)) as session, session.begin():
         scope_to_branch(session, device.branch_id)
         purged = tombstones.check_cursor(session, device.branch_id, cursor, snapshot=snapshot)
@@ -72,9 +73,8 @@ def _pull(
         # (read after it) holds them all; a last page may then move the cursor to the
         # head over numbers whose rows are gone (purged tombstones)
         top = rowstore.head(session, device.branch_id)
-        rows, more = rowstore.page(session, device.branch_id, cursor, limit)
-        changes = [rowstore.change_wire(rowstore.as_change(row)) for row in rows]
-        reached = changes[-1]["seq"] if changes else cursor
+        changes, last, more = pull_page.page_json(session, device.branch_id, cursor, limit)
+        reached = cursor if last is None else last
         if not more:
             reached = max(reached, top)
         session.execute(  # for sync health; no write when the cursor did not move
@@ -85,13 +85,10 @@ def _pull(
             )
             .values(pulled_cursor=reached)
         )
-    return {
-        "changes": changes,
-        "cursor": reached,
-        "more": more,
-        "head": max(top, reached),
-        "horizon": purged,
-    }
+    body = pull_page.page_body(
+        changes, cursor=reached, more=more, head=max(top, reached), horizon=purged
+    )
+    return Response(content=body, media_type="application/json")
 
 
 def _missing_rows(request: Request, body: MissingRowsIn, device: CurrentDevice) -> dict[str, Any]:

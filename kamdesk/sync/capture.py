@@ -88,6 +88,17 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def outbox_payload(payload: dict[str, Any], hlc: str) -> dict[str, Any]:
+    """``payload`` as an outbox entry stamped ``hlc`` keeps it: field clocks equal to
+    ``hlc`` are left out of its ``field_hlc``, as HQ reads a missing field clock as the
+    operation's own (:func:`kamdesk.hq.rowstore.pushed_clocks`). A new row's clocks are
+    all its own, so its entry (stored, then pushed) is about a third of the size."""
+    clocks = payload.get("field_hlc")
+    if not isinstance(clocks, dict) or not clocks:
+        return payload
+    return {**payload, "field_hlc": {k: v for k, v in clocks.items() if v != hlc}}
+
+
 def _state(obj: Synced) -> InstanceState[Synced]:
     return inspect(obj)  # type: ignore[return-value]
 
@@ -158,10 +169,10 @@ def _write_outbox(session: Session, _ctx: UOWTransaction) -> None:
         else:
             append = policy_of(table) in (Policy.APPEND_ONLY, Policy.TRANSITION_LOG)
             op = "append" if append and kind == "insert" else "upsert"
-            payload = row_payload(obj)
+            hlc = obj.updated_hlc or clock.now()
+            payload = outbox_payload(row_payload(obj), hlc)
             if fields:
                 payload["_changed"] = fields
-            hlc = obj.updated_hlc or clock.now()
         rows.append(
             {
                 "table_name": table,

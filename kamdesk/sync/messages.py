@@ -9,6 +9,8 @@ device's batches from 1 without gaps). HQ answers 200 with one result per operat
 ``accepted`` with the row's new ``row_version``, or ``rejected`` with a stable error
 code and HQ's current copy of the row — plus the conflict records of field merges.
 A gap in ``batch_seq`` gets 409 ``push.sequence_gap`` naming the expected number.
+A pushed payload's ``field_hlc`` may leave out field clocks equal to the operation's
+``hlc``: HQ reads a missing one as the operation's (desktops leave them out).
 
 Pull: ``GET /v1/pull?cursor=N&limit=M`` gives the branch's changes after ``N`` in
 commit order, each the row's whole current state (a row changed twice appears once,

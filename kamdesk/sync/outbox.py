@@ -22,7 +22,7 @@ from kamdesk.db.models import SYNCED_TABLES, OutboxEntry, SyncBatch, SyncRejecti
 from kamdesk.domain.clock import utcnow
 from kamdesk.domain.ids import uuid7
 from kamdesk.sync import rows, state
-from kamdesk.sync.capture import device_clock, json_value
+from kamdesk.sync.capture import device_clock, json_value, outbox_payload
 from kamdesk.sync.conflicts import record_conflicts
 from kamdesk.sync.messages import MAX_BATCH_OPS, REJECTED, PushOp, PushRequest, PushResponse
 from kamdesk.sync.policies import Policy, policy_of
@@ -61,7 +61,8 @@ def snapshot_existing(session: Session) -> int:
             payload = {k: json_value(v) for k, v in row.items()}
             hlc = str(row["updated_hlc"] or clock.now())
             if policy is Policy.FIELD_LWW and not payload.get("field_hlc"):
-                payload["field_hlc"] = dict.fromkeys(row.keys(), hlc)
+                payload["field_hlc"] = {}  # every field's clock is the row's own
+            payload = outbox_payload(payload, hlc)
             append = policy in (Policy.APPEND_ONLY, Policy.TRANSITION_LOG)
             entries.append(
                 {
@@ -132,13 +133,21 @@ def renumber(session: Session, batch_id: str, batch_seq: int) -> None:
 
 
 def request_of(session: Session, batch: SyncBatch) -> PushRequest:
-    entries = session.scalars(
-        select(OutboxEntry).where(OutboxEntry.batch_id == batch.batch_id).order_by(OutboxEntry.seq)
+    """The frozen batch as sent (the same request every time until HQ acknowledges it)."""
+    entries = session.execute(
+        select(
+            OutboxEntry.seq,
+            OutboxEntry.table_name,
+            OutboxEntry.row_id,
+            OutboxEntry.op,
+            OutboxEntry.payload,
+            OutboxEntry.base_version,
+            OutboxEntry.hlc,
+        )
+        .where(OutboxEntry.batch_id == batch.batch_id)
+        .order_by(OutboxEntry.seq)
     ).all()
-    ops = tuple(
-        PushOp(e.seq, e.table_name, e.row_id, e.op, dict(e.payload), e.base_version, e.hlc)
-        for e in entries
-    )
+    ops = tuple(PushOp(*entry) for entry in entries)
     return PushRequest(batch_id=batch.batch_id, batch_seq=batch.batch_seq, ops=ops)
 
 

@@ -14,7 +14,7 @@ transaction for the one case HQ decides: an event HQ refused.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -37,21 +37,53 @@ def table_of(name: str) -> Table | None:
     return table if table is not None and "row_version" in table.c else None
 
 
-def from_json(column: Column[Any], value: Any) -> Any:
-    if value is None:
-        return None
+Converter = Callable[[Any], Any]
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def _instant(value: Any) -> datetime:
+    return datetime.fromisoformat(str(value))
+
+
+def _day(value: Any) -> date:
+    return date.fromisoformat(str(value))
+
+
+def _converter(column: Column[Any]) -> Converter | None:
+    """What turns a JSON value into the column type's (None: the JSON value is it)."""
     kind = column.type
     if isinstance(kind, Money):
-        return Decimal(str(value))
+        return _money
     if isinstance(kind, AwareDateTime):
-        return datetime.fromisoformat(str(value))
+        return _instant
     if isinstance(kind, Date):
-        return date.fromisoformat(str(value))
-    return value
+        return _day
+    return None
+
+
+def from_json(column: Column[Any], value: Any) -> Any:
+    convert = _converter(column)
+    return value if value is None or convert is None else convert(value)
+
+
+@functools.lru_cache(maxsize=128)
+def _converters(table: Table) -> tuple[tuple[str, Converter | None], ...]:
+    """Each column of ``table`` with its :func:`_converter`, decided once per table."""
+    return tuple((column.name, _converter(column)) for column in table.c)
 
 
 def to_columns(table: Table, payload: dict[str, Any]) -> dict[str, Any]:
-    return {c.name: from_json(c, payload[c.name]) for c in table.c if c.name in payload}
+    """The columns of ``table`` that ``payload`` sets, as the column types expect them
+    (as :func:`from_json` converts them)."""
+    values: dict[str, Any] = {}
+    for name, convert in _converters(table):
+        if name in payload:
+            value = payload[name]
+            values[name] = value if convert is None or value is None else convert(value)
+    return values
 
 
 def read_row(session: Session, table: Table, row_id: str) -> dict[str, Any] | None:

@@ -171,3 +171,28 @@ def test_a_desktop_on_an_older_schema_is_refused_with_a_clear_message(
     assert raw.status_code == 426
     monkeypatch.undo()
     assert_guarantees(hq_world, refs, [desk])
+
+
+@pytest.mark.parametrize("hq_world", BOTH_BACKENDS, indirect=True)
+def test_field_clocks_left_out_of_a_push_are_the_rows_own_at_hq_and_on_every_desk(
+    hq_world: World,
+) -> None:
+    refs = hq_world.branch()
+    writer, reader = hq_world.desk(refs, "writer"), hq_world.desk(refs, "reader")
+    shared = add_customer(writer, refs, "时钟省略客户", phone="0", address="旧址")
+    writer.sync.sync_now()
+    created = customer(writer, shared)["updated_hlc"]
+    assert set(_hq_clocks(hq_world, refs, shared).values()) == {created}
+
+    edit_customer(writer, shared, phone="1")
+    writer.sync.sync_now()
+    reader.sync.sync_now()
+
+    edited = customer(writer, shared)["updated_hlc"]
+    clocks = _hq_clocks(hq_world, refs, shared)
+    assert clocks["phone"] == edited > created
+    assert {v for k, v in clocks.items() if k != "phone"} == {created}
+    for desk in (writer, reader):
+        local = customer(desk, shared)["field_hlc"]
+        assert {k: local[k] for k in clocks} == clocks
+    assert_guarantees(hq_world, refs, [writer, reader])

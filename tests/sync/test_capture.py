@@ -174,3 +174,25 @@ def test_an_unchanged_flush_writes_nothing(demo_engine: Engine) -> None:
         customer.address = customer.address
     with Session(demo_engine) as s:
         assert s.scalar(select(func.count()).select_from(OutboxEntry)) == before
+
+
+def test_an_outbox_entry_leaves_out_the_field_clocks_that_are_its_own(demo_engine: Engine) -> None:
+    before = len(_outbox(demo_engine))
+    with write_session(demo_engine) as s:
+        customer = s.scalars(select(Customer).order_by(Customer.id).limit(1)).one()
+        person = KeyPerson(customer_id=customer.id, name="李四", decision_role="user")
+        s.add(person)
+        s.flush()
+        person_id = person.id
+    with write_session(demo_engine) as s:
+        edited = s.get_one(KeyPerson, person_id)
+        edited.mobile = "13905710002"
+    added, changed = _outbox(demo_engine)[before:]
+    with Session(demo_engine) as s:
+        local = s.get_one(KeyPerson, person_id).field_hlc
+
+    assert added.payload["field_hlc"] == {}  # every clock of a new row is the entry's own
+    assert set(local.values()) == {added.hlc, changed.hlc}
+    assert local["mobile"] == changed.hlc
+    assert changed.payload["field_hlc"] == {k: v for k, v in local.items() if k != "mobile"}
+    assert set(changed.payload["field_hlc"].values()) == {added.hlc}
