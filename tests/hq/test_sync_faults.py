@@ -62,11 +62,15 @@ def _token(desk: Desk) -> str:
     return token
 
 
+CLIENT_TIMEOUT_S = 3.0
+"""Short enough for a held answer to time out, long enough for a loaded CI machine to
+answer every request that is not held (0.8 s failed there)."""
+
 PUSH_FAULTS = [
     pytest.param("drop", {}, id="drop-before-hq"),
     pytest.param("cut_request", {}, id="cut-mid-request"),
     pytest.param("cut_response", {"after_bytes": 120}, id="cut-mid-response"),
-    pytest.param("delay", {"seconds": 1.5}, id="answer-later-than-timeout"),
+    pytest.param("delay", {"seconds": CLIENT_TIMEOUT_S + 1.5}, id="answer-later-than-timeout"),
 ]
 
 
@@ -75,7 +79,7 @@ def test_a_push_lost_on_the_way_is_sent_again_and_applied_once(
     hq_world: World, kind: str, how: dict[str, float]
 ) -> None:
     refs = hq_world.branch()
-    desk = hq_world.desk(refs, "a", client_factory=short_timeout_client(0.8))
+    desk = hq_world.desk(refs, "a", client_factory=short_timeout_client(CLIENT_TIMEOUT_S))
     other = hq_world.desk(refs, "b")
     with FaultProxy(_port(hq_world.url)) as proxy:
         point_at(desk, proxy.url)
@@ -224,7 +228,7 @@ def test_a_crash_between_applying_a_page_and_storing_its_cursor_loses_nothing(
 def test_desktops_edit_offline_and_converge_through_a_flaky_link(hq_world: World) -> None:
     """Two desktops, faults on both directions, then the quiet-network checks."""
     refs = hq_world.branch()
-    a = hq_world.desk(refs, "a", client_factory=short_timeout_client(0.8))
+    a = hq_world.desk(refs, "a", client_factory=short_timeout_client(CLIENT_TIMEOUT_S))
     b = hq_world.desk(refs, "b")
     shared = add_customer(a, refs, "共享客户", phone="1")
     a.sync.sync_now()
