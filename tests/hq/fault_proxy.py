@@ -13,7 +13,9 @@ the next request whose method and path match, and fires once:
 
 ``skip`` lets that many matching requests pass before the fault fires (e.g. cut the
 sixth page of a pull). ``stats`` counts requests seen per ``METHOD path`` (query
-strings dropped); ``targets`` lists every request's method and full target in order.
+strings dropped); ``targets`` lists every request's method and full target in order;
+:meth:`wait_answered` waits until HQ has answered a request (it may be held or cut on
+its way to the client, but HQ is done with it).
 """
 
 from __future__ import annotations
@@ -98,8 +100,10 @@ class FaultProxy:
         self.stats: Counter[str] = Counter()
         self.targets: list[str] = []
         self.fired: list[Fault] = []
+        self.answered: Counter[str] = Counter()
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
+        self._answer = threading.Condition(self._lock)
         self._listener = socket.create_server(("127.0.0.1", self.port))
         self._stopped = False
         threading.Thread(target=self._accept, daemon=True).start()
@@ -115,6 +119,16 @@ class FaultProxy:
             self._faults.append(
                 Fault(kind, method, path, after, float(how.get("seconds", 0)), skip)
             )
+
+    def wait_answered(
+        self, method: str = "POST", path: str = "/v1/push", count: int = 1, timeout: float = 30
+    ) -> None:
+        """Until HQ has answered ``count`` ``method path`` requests (AssertionError after
+        ``timeout`` seconds)."""
+        key = f"{method} {path}"
+        with self._answer:
+            done = self._answer.wait_for(lambda: self.answered[key] >= count, timeout)
+        assert done, f"HQ answered {self.answered[key]} of {count} {key} in {timeout} s"
 
     def cut_next(self, after_bytes: int) -> None:
         """Cut the next push answer after ``after_bytes`` bytes (HQ has committed)."""
@@ -185,6 +199,10 @@ class FaultProxy:
             twin.join()
         else:
             answer = self._exchange(head, body)
+        method, target = head.split(b" ", 2)[:2]
+        with self._answer:
+            self.answered[f"{method.decode()} {target.decode().split('?', 1)[0]}"] += 1
+            self._answer.notify_all()
         if kind == "delay" and fault is not None:
             time.sleep(fault.seconds)
         if kind == "cut_response" and fault is not None:

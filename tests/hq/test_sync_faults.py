@@ -91,6 +91,8 @@ def test_a_push_lost_on_the_way_is_sent_again_and_applied_once(
         assert proxy.fired and proxy.fired[0].kind == kind
         assert desk.outbox() == 1  # G1: nothing left without HQ's acknowledgement
         reached_hq = kind in ("cut_response", "delay")
+        if reached_hq:
+            proxy.wait_answered()  # the client may give up before HQ has committed
         stored = {row_id for _, row_id, _, _ in _hq_state(hq_world, refs.branch_id)}
         assert (created in stored) is reached_hq
         assert desk.sync.sync_now().complete  # G7: the same batch again, no new write
