@@ -11,7 +11,6 @@ rounding as the KPI report and the dashboard), money as ¥12,345.00 from the exa
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
@@ -24,7 +23,6 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
 )
@@ -48,7 +46,7 @@ from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.i18n import tr
 from kamdesk.reports.fonts import printable, register_cjk_font
 from kamdesk.reports.pdf_blocks import EMPTY, SectionBar, Styles, grid_style, list_table
-from kamdesk.reports.pdf_pages import NumberedCanvas
+from kamdesk.reports.pdf_pages import build_numbered
 
 PAGE = A4
 MARGIN = 15 * mm
@@ -218,18 +216,9 @@ def render_evaluation_pdf(
     story += _schedule(report, styles)
     check_cancel(cancel)
     footer = f"{report.branch_name} · {title()} · {report.period.label}"
-    doc = SimpleDocTemplate(
-        str(out) if isinstance(out, Path) else out,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=16 * mm,
-        title=f"{title()} {report.period.label}",
-        author=report.branch_name,
-        creator="KAMDesk",
-        initialFontName=font,
-    )
-    doc.build(story, canvasmaker=partial(NumberedCanvas, footer=footer, font=font, margin=MARGIN))
+    build_numbered(
+        out, story, font=font, pagesize=PAGE, margin=MARGIN,
+        title=f"{title()} {report.period.label}", author=report.branch_name, footer=footer,
+    )  # fmt: skip
     if progress is not None:
         progress(total, total, tr("Evaluation sheets written"))

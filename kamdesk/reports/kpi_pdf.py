@@ -11,7 +11,6 @@ says "page X of Y". ``progress``/``cancel`` are honoured between sections.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
@@ -24,7 +23,6 @@ from reportlab.platypus import (
     Flowable,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
 )
@@ -46,7 +44,7 @@ from kamdesk.reports.fonts import printable, register_cjk_font
 from kamdesk.reports.kpi_context import KpiReportContext
 from kamdesk.reports.kpi_pdf_charts import bar_chart
 from kamdesk.reports.pdf_blocks import SectionBar, Styles, list_table
-from kamdesk.reports.pdf_pages import NumberedCanvas
+from kamdesk.reports.pdf_pages import build_numbered
 
 PAGE = landscape(A4)
 MARGIN = 15 * mm
@@ -200,18 +198,9 @@ def render_kpi_pdf(
     check_cancel(cancel)
     title = tr("Key-account KPI report")
     footer = f"{ctx.pack.branch_name} · {title} · {ctx.pack.period.label}"
-    doc = SimpleDocTemplate(
-        str(out) if isinstance(out, Path) else out,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=16 * mm,
-        title=f"{title} {ctx.pack.period.label}",
-        author=ctx.pack.branch_name,
-        creator="KAMDesk",
-        initialFontName=font,
-    )
-    doc.build(story, canvasmaker=partial(NumberedCanvas, footer=footer, font=font, margin=MARGIN))
+    build_numbered(
+        out, story, font=font, pagesize=PAGE, margin=MARGIN,
+        title=f"{title} {ctx.pack.period.label}", author=ctx.pack.branch_name, footer=footer,
+    )  # fmt: skip
     if progress is not None:
         progress(steps, steps, tr("KPI report written"))

@@ -6,10 +6,13 @@ Guarantee: the page count is known when the footers are drawn (pages are kept un
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from kamdesk.i18n import tr
 from kamdesk.reports.pdf_blocks import MUTED
@@ -41,3 +44,31 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
             self.drawRightString(self._pagesize[0] - self._kd_margin, 8 * mm, page)
             super().showPage()
         super().save()
+
+
+def build_numbered(
+    out: Path | BinaryIO,
+    story: list[Flowable],
+    *,
+    font: str,
+    pagesize: tuple[float, float],
+    margin: float,
+    title: str,
+    author: str,
+    footer: str,
+) -> None:
+    """Lay ``story`` out into ``out`` (a path or a binary file) with KAMDesk's margins,
+    document properties and the :class:`NumberedCanvas` footer."""
+    doc = SimpleDocTemplate(
+        str(out) if isinstance(out, Path) else out,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=16 * mm,
+        title=title,
+        author=author,
+        creator="KAMDesk",
+        initialFontName=font,
+    )
+    doc.build(story, canvasmaker=partial(NumberedCanvas, footer=footer, font=font, margin=margin))
