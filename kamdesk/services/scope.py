@@ -274,17 +274,8 @@ def _in_order(order_id: Any, actor: Actor) -> ColumnElement[bool]:
 
 
 def _forecast_rule(actor: Actor) -> ColumnElement[bool]:
-    role = known_role(actor)
-    if role is None:
-        return false()
-    base = in_branch(DemandForecast.branch_id, actor)
-    if role.value in BRANCH_READER_ROLES:
-        return base
-    if role is Role.INDUSTRY_MANAGER and actor.industry_group_id is not None:
-        return and_(base, DemandForecast.industry_group_id == actor.industry_group_id)
-    if role is Role.AM:
-        return and_(base, DemandForecast.owner_id == actor.staff_id)
-    return false()
+    """Forecasts carry their account's branch, group and owner: the account rule."""
+    return _accounts(DemandForecast, actor, BRANCH_READER_ROLES)
 
 
 def _criteria(model: type[Any], clause: ColumnElement[bool]) -> LoaderCriteriaOption:
