@@ -1,11 +1,9 @@
-"""Import sheets written with XlsxWriter: the customer export, the templates, the error
-workbook.
+"""Import sheets: the customer export, the templates, the error workbook.
 
-Every workbook is written in constant-memory mode (rows stream to disk, so 100k rows
-cost no more memory than ten) with a frozen, filterable header. No cell can ever be a
-formula: text goes through ``write_string`` and the workbook is opened with
-``strings_to_formulas`` off, so ``=HYPERLINK(...)`` typed into a customer name comes
-back as that text.
+Every workbook is streamed by :mod:`kamdesk.reports.flat_xlsx` (rows go to disk as
+they are written, so 100k rows cost no more memory than ten) with a frozen, filterable
+header. No cell can ever be a formula: text is always an inline string, so
+``=HYPERLINK(...)`` typed into a customer name comes back as that text.
 
 :meth:`CustomerExportService.export` writes *every* account the customer list shows
 for a :class:`~kamdesk.services.customers_query.filters.CustomerFilter` (no cap)
@@ -18,8 +16,6 @@ columns only; an export that adds key persons' contacts must show them through
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +24,7 @@ from sqlalchemy import Engine
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
+from kamdesk.reports.flat_xlsx import FlatWorkbook
 from kamdesk.services.actor import Actor
 from kamdesk.services.audit import events
 from kamdesk.services.customer_columns import COLUMNS, PROBLEM_HEADER, Column
@@ -54,67 +51,15 @@ EXPORT_HEADERS: tuple[tuple[str, int], ...] = (
 )
 """The export's columns; the shared ones carry the import's headers."""
 
-_OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_numbers": False,
-    "strings_to_urls": False,
-}
+
+def _open(path: Path) -> FlatWorkbook:
+    try:
+        return FlatWorkbook(path)
+    except OSError as exc:
+        raise KamdeskError("export.cannot_write", path=str(path), error=exc.strerror) from exc
 
 
-class _Sheet:
-    """One worksheet written row by row; every value by its type, text never a formula.
-
-    Rows go through XlsxWriter's own ``write_row`` (strings, numbers, booleans, blanks
-    by type), with handlers for the types it would write otherwise: money (``Decimal``)
-    with two decimals, dates as ``YYYY-MM-DD`` text, a naive time read from an import
-    sheet to the second.
-    """
-
-    def __init__(self, book: Any, name: str, headers: Sequence[tuple[str, int]]) -> None:
-        self._sheet = book.add_worksheet(name)
-        self._bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
-        self._money = book.add_format({"num_format": "#,##0.00"})
-        self._width = len(headers)
-        self._sheet.freeze_panes(1, 0)
-        for index, (text, width) in enumerate(headers):
-            self._sheet.set_column(index, index, width)
-            self._sheet.write_string(0, index, text, self._bold)
-        self._sheet.add_write_handler(Decimal, self._write_money)
-        self._sheet.add_write_handler(date, self._write_day)
-        self._sheet.add_write_handler(datetime, self._write_day)
-        for as_text in (time, timedelta):  # what else a sheet cell may hold
-            self._sheet.add_write_handler(as_text, self._write_text)
-        self.rows = 0
-
-    def append(self, values: Sequence[Any], style: Any = None) -> None:
-        self.rows += 1
-        self._sheet.write_row(self.rows, 0, values, style)
-
-    def _write_money(self, sheet: Any, row: int, col: int, value: Decimal, style: Any) -> int:
-        return int(sheet.write_number(row, col, float(value), style or self._money))
-
-    def _write_day(self, sheet: Any, row: int, col: int, value: date, style: Any) -> int:
-        if isinstance(value, datetime) and value.tzinfo is None and value.time() != time(0):
-            text = value.isoformat(sep=" ", timespec="seconds")  # as the import reads it
-        else:
-            text = value.isoformat()[:10]
-        return int(sheet.write_string(row, col, text, style))
-
-    def _write_text(self, sheet: Any, row: int, col: int, value: object, style: Any) -> int:
-        return int(sheet.write_string(row, col, str(value), style))
-
-    def finish(self) -> None:
-        self._sheet.autofilter(0, 0, max(self.rows, 1), self._width - 1)
-
-
-def _open(path: Path) -> Any:
-    import xlsxwriter  # heavy: loaded when a sheet is written
-
-    return xlsxwriter.Workbook(str(path), _OPTIONS)
-
-
-def _close(book: Any, path: Path) -> None:
+def _close(book: FlatWorkbook, path: Path) -> None:
     try:
         book.close()
     except OSError as exc:
@@ -128,10 +73,8 @@ def write_template(
     ``ORDER_COLUMNS``) with its headers, and a sheet of notes: one line per column,
     then ``notes`` (English sources, shown through ``tr``)."""
     book = _open(path)
-    sheet = _Sheet(book, tr("Data"), [(c.header, c.width) for c in columns])
-    sheet.finish()
-    notes_sheet = _Sheet(
-        book,
+    book.add_sheet(tr("Data"), [(c.header, c.width) for c in columns])
+    notes_sheet = book.add_sheet(
         tr("How to fill in this sheet"),
         [(tr("Column"), 18), (tr("Required"), 8), (tr("How to fill in"), 60)],
     )
@@ -139,7 +82,6 @@ def write_template(
         notes_sheet.append((column.header, tr("yes") if column.required else "", tr(column.hint)))
     for line in (*notes, N_("Leave the header row as it is; one record per row.")):
         notes_sheet.append(("", "", tr(line)))
-    notes_sheet.finish()
     _close(book, path)
 
 
@@ -152,14 +94,12 @@ def write_error_workbook(report: ImportReport, path: Path, sheet_name: str = "�
     book = _open(path)
     width = len(report.header)
     headers = [(text or " ", 16) for text in report.header] + [(PROBLEM_HEADER, 60)]
-    sheet = _Sheet(book, sheet_name, headers)
-    marked = book.add_format({"bg_color": "#FFF2CC"})
+    sheet = book.add_sheet(sheet_name, headers)
     bad = [r for r in report.rows if not r.accepted]
     for row in (*bad, *(r for r in report.rows if r.accepted)):
         values = (*row.values[:width], *([None] * (width - len(row.values))))
         notes = "；".join((*row.problems, *row.warnings))
-        sheet.append((*values, notes), marked if row.problems else None)
-    sheet.finish()
+        sheet.append((*values, notes), marked=bool(row.problems))
     _close(book, path)
     return len(bad)
 
@@ -204,7 +144,7 @@ class CustomerExportService:
         """
         ids = self._listing.ordered_ids(query, actor=actor)
         book = _open(path)
-        sheet = _Sheet(book, "客户", EXPORT_HEADERS)
+        sheet = book.add_sheet("客户", EXPORT_HEADERS)
         try:
             for done, rows in self._chunks(ids, actor):
                 check_cancel(cancel)
@@ -216,7 +156,6 @@ class CustomerExportService:
             _close(book, path)
             path.unlink(missing_ok=True)
             raise
-        sheet.finish()
         _close(book, path)
         with write_session(self._engine, actor=actor) as s:
             events.record(
