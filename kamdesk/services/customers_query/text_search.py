@@ -18,9 +18,10 @@ holds (OR):
 - not only ASCII: it is the start of a live key person's name.
 
 Words shorter than :data:`MIN_WORD` characters are ignored, so one typed character
-never filters. Only the name test reads every listed account (in the covering
-``ix_customers_list``, never the wide table); every other test is a range on an
-index. SQLite only: the account tests are collected as ``rowid`` sets.
+never filters. Every account test reads only columns of the covering
+``ix_customers_list`` (name, pinyin, initials, credit code, phone), so a search scans
+that index once and never the wide table; the key persons' tests are index ranges
+collected into a set of account ids first.
 
 Hazards: phone numbers and pinyin match from their start only (``4321`` does not find
 ``0571-87654321``); ``%`` and ``_`` are literal characters, never wildcards.
@@ -31,16 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    SQLColumnExpression,
-    and_,
-    false,
-    literal_column,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false, or_, select
 
 from kamdesk.db.models import Customer, KeyPerson
 
@@ -54,12 +46,6 @@ _ALNUM = re.compile(r"^[0-9A-Za-z]+$")
 _LETTERS = re.compile(r"^[A-Za-z]+$")
 _NOT_WORD = re.compile(r"[\W_]+")
 _LIKE_ESCAPE = "\\"
-
-# SQLite rowids: the list index holds them, so a set of rowids is tested without
-# reading the table (the id would cost a lookup per matching account).
-_MATCH = Customer.__table__.alias("search_match")
-_MATCH_ROWID = literal_column("search_match.rowid", Integer)
-_ROWID = literal_column("customers.rowid", Integer)
 
 
 def search_condition(text: str, *, people_phones: bool = True) -> ColumnElement[bool] | None:
@@ -77,27 +63,27 @@ def search_condition(text: str, *, people_phones: bool = True) -> ColumnElement[
 def word_condition(word: str, *, people_phones: bool = True) -> ColumnElement[bool]:
     """Any of the matches of the module docstring for one word (already NFKC).
 
-    Built so that only the name tests read the scanned row; every prefix test is an
-    index range collected into a set first (account rowids, key persons' account ids).
+    Built so that the account tests read only the scanned list-index entry (testing
+    a prefix there costs less than probing a set of matching rows for every listed
+    account); the key persons' tests are index ranges collected into a set first.
     """
     phone_like = bool(_PHONE_TYPING.match(word))
-    on_account: list[ColumnElement[bool]] = []  # on the ``_MATCH`` alias of customers
-    on_people: list[ColumnElement[bool]] = []
     tests: list[ColumnElement[bool]] = []
+    on_people: list[ColumnElement[bool]] = []
     digits = _NOT_DIGIT.sub("", word)
     if phone_like and len(digits) >= MIN_PHONE_DIGITS:
         prefixes = phone_prefixes(digits)
-        on_account.extend(_prefix(_MATCH.c.phone, p) for p in prefixes)
+        tests.extend(_prefix(Customer.phone, p) for p in prefixes)
         if people_phones:
             on_people.extend(
                 _prefix(column, p) for column in (KeyPerson.mobile, KeyPerson.landline)
                 for p in prefixes
             )  # fmt: skip
     if _ALNUM.match(word):
-        on_account.append(_prefix(_MATCH.c.credit_code, word.upper()))
+        tests.append(_prefix(Customer.credit_code, word.upper()))
     if _LETTERS.match(word):
-        on_account.append(_prefix(_MATCH.c.name_initials, word.lower()))
-        on_account.append(_prefix(_MATCH.c.name_pinyin, word.lower()))
+        tests.append(_prefix(Customer.name_initials, word.lower()))
+        tests.append(_prefix(Customer.name_pinyin, word.lower()))
     if not word.isascii():
         on_people.append(_prefix(KeyPerson.name, word))
     if not phone_like:
@@ -105,9 +91,6 @@ def word_condition(word: str, *, people_phones: bool = True) -> ColumnElement[bo
         key = _NOT_WORD.sub("", word.casefold())
         if key and key != word.casefold():
             tests.append(_contains(Customer.name_key, key))
-    if on_account:
-        rowids = select(_MATCH_ROWID).select_from(_MATCH).where(or_(*on_account))
-        tests.append(_ROWID.in_(rowids))
     if on_people:
         people = select(KeyPerson.customer_id).where(
             KeyPerson.deleted_at.is_(None), or_(*on_people)
