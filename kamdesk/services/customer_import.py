@@ -36,6 +36,7 @@ from kamdesk.domain.clock import utcnow
 from kamdesk.domain.customers.classification import AccountLevel, Grade, KeyAccountCategory
 from kamdesk.domain.customers.credit_code import normalize_credit_code
 from kamdesk.domain.customers.names import normalize_name
+from kamdesk.domain.customers.near_names import NearNameIndex
 from kamdesk.domain.customers.phone import PhoneExpectation
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.domain.workorders.vocabulary import Role
@@ -74,6 +75,14 @@ define(
         "import.ambiguous_owner": N_("'{text}' names several staff members; give the login"),
         "import.duplicate_row": N_("Duplicate of row {row} of this sheet"),
         "import.duplicate_account": N_("An account with the same {what} exists: {name}"),
+        "import.near_account": N_(
+            "The name is close to an existing account's: {name} ({score}% alike); "
+            "check it is not the same customer"
+        ),
+        "import.near_row": N_(
+            "The name is close to row {row} of this sheet ({score}% alike); "
+            "check it is not the same customer"
+        ),
     }
 )
 
@@ -90,6 +99,7 @@ class _Lookups:
     staff: dict[str, list[str]]  # name or login → ids
     codes: dict[str, str]  # credit code → account name
     keys: dict[str, str]  # name key → account name
+    near: NearNameIndex  # live accounts' names, then the sheet's rows ("#<row>")
     seen_codes: dict[str, int] = field(default_factory=dict)
     seen_keys: dict[str, int] = field(default_factory=dict)
 
@@ -156,17 +166,20 @@ def _lookups(session: Session, actor: Actor) -> _Lookups:
             staff.setdefault(key, []).append(row_id)
     codes: dict[str, str] = {}
     keys: dict[str, str] = {}
+    near = NearNameIndex()
     # Every account, past the record rules: a duplicate of another manager's account
     # must be refused too (only its name reaches the report).
-    for name, name_key, code in session.execute(
-        select(Customer.name, Customer.name_key, Customer.credit_code).where(
+    for row_id, name, name_key, code in session.execute(
+        select(Customer.id, Customer.name, Customer.name_key, Customer.credit_code).where(
             Customer.deleted_at.is_(None)
         ),
         execution_options={UNSCOPED: True},
     ):
+        key = name_key or normalize_name(name)
         codes.setdefault(code, name)
-        keys.setdefault(name_key or normalize_name(name), name)
-    return _Lookups(groups, staff, codes, keys)
+        keys.setdefault(key, name)
+        near.add(row_id, name, key)
+    return _Lookups(groups, staff, codes, keys, near)
 
 
 def _create_batch(
@@ -212,6 +225,8 @@ def _check_rows(
         problems.extend(_problem(name, error) for name, error in customer_problems(draft).items())
         duplicate = _duplicate(problems, draft, row.number, lookups)
         warnings = formula_warnings(COLUMNS, row.fields)
+        if not duplicate:
+            warnings.extend(_near_names(draft.name, row.number, lookups.near))
         reports.append(
             RowReport(row.number, row.values, tuple(problems), tuple(warnings), duplicate)
         )
@@ -274,6 +289,21 @@ def _draft(fields: Mapping[str, Any], lookups: _Lookups) -> tuple[CustomerDraft,
         competitor_presence=text.get("competitor_presence", ""),
     )
     return draft, problems
+
+
+def _near_names(name: str, row: int, near: NearNameIndex) -> list[str]:
+    """A warning when ``name`` is near-identical to a live account's or an earlier
+    row's (the same key is a duplicate, already refused); the row joins the index."""
+    warnings = []
+    for match in near.find(name, limit=1):
+        score = f"{match.score:.0f}"
+        if match.candidate_id.startswith("#"):
+            error = KamdeskError("import.near_row", row=match.candidate_id[1:], score=score)
+        else:
+            error = KamdeskError("import.near_account", name=match.name, score=score)
+        warnings.append(error.message())
+    near.add(f"#{row}", name)
+    return warnings
 
 
 def _duplicate(problems: list[str], draft: CustomerDraft, row: int, lookups: _Lookups) -> bool:

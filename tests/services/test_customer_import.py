@@ -132,6 +132,26 @@ def test_every_problem_of_a_row_is_reported_and_nothing_is_written(
     assert (report.accepted, report.rejected, report.duplicates) == (1, 3, 2)
 
 
+def test_near_identical_names_are_imported_with_a_warning(desk: Desk, tmp_path: Path) -> None:
+    add_account(desk, "杭州西湖鑫瑞科技发展有限公司", owner=desk.am)
+    codes = _codes(3, seed=21)
+    path = _book(
+        tmp_path / "near.xlsx",
+        ["客户名称", "统一社会信用代码"],
+        [
+            ["杭州西湖鑫端科技发展有限公司", codes[0]],  # one character off the account
+            ["宁波北仑港口物流有限公司", codes[1]],
+            ["宁波北仑港囗物流有限公司", codes[2]],  # one character off row 3
+        ],
+    )
+    report = CustomerImportService(desk.engine).run(path, desk.leader, dry_run=False)
+    assert report.committed and _customers(desk) == 4
+    near_account, plain, near_row = report.rows
+    assert any("杭州西湖鑫瑞科技发展有限公司" in w and "相似" in w for w in near_account.warnings)
+    assert plain.warnings == ()
+    assert any("第 3 行" in w for w in near_row.warnings)
+
+
 def test_a_sheet_without_the_required_columns_is_refused(desk: Desk, tmp_path: Path) -> None:
     path = _book(tmp_path / "cols.xlsx", ["地址", "电话"], [["杭州", "13800138000"]])
     with pytest.raises(KamdeskError) as caught:
