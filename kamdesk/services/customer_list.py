@@ -26,7 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import Customer, IndustryGroup, Staff
@@ -125,8 +125,8 @@ class CustomerListService:
 
     def count(self, query: CustomerFilter, *, actor: Actor | None = None) -> int:
         """How many accounts match ``query`` (its sort is ignored)."""
-        conditions = self._where(query, actor)
         with read_session(self._engine, actor=actor) as s:
+            conditions = self._where(s, query, actor)
             return int(
                 s.execute(
                     select(func.count()).select_from(Customer).where(*conditions)
@@ -174,12 +174,18 @@ class CustomerListService:
 
     # --- inside one session ---------------------------------------------------------
 
-    def _where(self, query: CustomerFilter, actor: Actor | None) -> list[Any]:
+    def _where(self, s: Session, query: CustomerFilter, actor: Actor | None) -> list[Any]:
         people_phones = actor is None or may_read_contacts(actor)
-        return where(query, self._today(), self._rules, people_phones=people_phones)
+
+        def resolve(people: Select[tuple[str]]) -> list[str]:
+            return list(s.scalars(people))
+
+        return where(
+            query, self._today(), self._rules, people_phones=people_phones, resolve=resolve
+        )
 
     def _ids(self, s: Session, query: CustomerFilter, actor: Actor | None) -> list[str]:
-        conditions = self._where(query, actor)
+        conditions = self._where(s, query, actor)
         statement = ordered(select(Customer.id).where(*conditions), query)
         # 100k ids: SQLAlchemy binds the parameters, the DBAPI cursor hands back the
         # plain strings (a Row per id would cost three times the query itself). The

@@ -44,7 +44,7 @@ from kamdesk.domain.customers.visits import (
     VisitState,
 )
 from kamdesk.services.customers_query.filters import AccountStatus, CustomerFilter, SortKey
-from kamdesk.services.customers_query.text_search import search_condition
+from kamdesk.services.customers_query.text_search import PeopleResolver, search_condition
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,16 @@ class ListRules:
 
 
 def where(
-    query: CustomerFilter, today: date, rules: ListRules, *, people_phones: bool = True
+    query: CustomerFilter,
+    today: date,
+    rules: ListRules,
+    *,
+    people_phones: bool = True,
+    resolve: PeopleResolver | None = None,
 ) -> list[ColumnElement[bool]]:
     """Every condition ``query`` puts on ``customers`` (all must hold); the search
-    matches key persons' phones only with ``people_phones``."""
+    matches key persons' phones only with ``people_phones`` (``resolve``: see
+    :func:`.text_search.search_condition`)."""
     found: list[ColumnElement[bool]] = [Customer.deleted_at.is_(None)]
     if query.status is AccountStatus.ALL:
         found.append(Customer.status.in_((AccountStatus.ACTIVE.value, AccountStatus.LEFT.value)))
@@ -81,7 +87,7 @@ def where(
         found.append(_churn_condition(query.churn_risk, rules.churn))
     if query.visit is not None:
         found.append(_visit_condition(query.visit, today, rules))
-    text = search_condition(query.text, people_phones=people_phones)
+    text = search_condition(query.text, people_phones=people_phones, resolve=resolve)
     if text is not None:
         found.append(text)
     return found
