@@ -141,6 +141,9 @@ class SyncRow(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     group_key: Mapped[str | None] = mapped_column(String(64))
     origin_device_id: Mapped[str | None] = mapped_column(String(36))
+    held_batch_seq: Mapped[int | None] = mapped_column(BigInteger)
+    """The batch of ``origin_device_id`` that made this version, when that device holds
+    it exactly as stored (a new row stored as pushed); its pulls leave it out."""
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     __table_args__ = (

@@ -16,6 +16,7 @@ with nothing after its closing brace); stored keys the change sets itself
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -33,24 +34,42 @@ _PG_PAGE = sa.text(  # texts made for the page's rows only (the planner may sort
     f" CASE WHEN payload ?| {_KEYS} THEN (payload - {_KEYS})::text ELSE payload::text END,"
     " field_hlc::text, field_versions::text"
     " FROM (SELECT * FROM sync_rows WHERE branch_id = :branch AND change_seq > :cursor"
+    " AND (held_batch_seq IS NULL OR origin_device_id IS DISTINCT FROM :device"
+    " OR held_batch_seq NOT BETWEEN :held_from AND :held_to)"
     " ORDER BY change_seq LIMIT :limit) AS page ORDER BY change_seq"
 )
 
 
+@dataclass(frozen=True)
+class Held:
+    """Rows a device holds as stored: those its batches ``first``…``last`` made
+    (``held_batch_seq``); its pull leaves them out."""
+
+    device_id: str
+    first: int
+    last: int
+
+
+NOTHING_HELD = Held("", 1, 0)
+
+
 def page_json(
-    session: Session, branch_id: str, cursor: int, limit: int
+    session: Session, branch_id: str, cursor: int, limit: int, held: Held = NOTHING_HELD
 ) -> tuple[list[str], int | None, bool]:
     """The branch's changes after ``cursor`` in changelog order (at most ``limit``, each
-    one JSON object's text), the number of the last one (None: none) and whether more
-    follow."""
+    one JSON object's text; ``held`` rows left out), the number of the last one (None:
+    none) and whether more follow."""
     if session.get_bind().dialect.name != "postgresql":
-        rows, more = rowstore.page(session, branch_id, cursor, limit)
+        rows, more = rowstore.page(session, branch_id, cursor, limit, held.device_id,
+                                   (held.first, held.last))  # fmt: skip
         changes = [rowstore.change_wire(rowstore.as_change(row)) for row in rows]
         last = changes[-1]["seq"] if changes else None
         return [json.dumps(c, ensure_ascii=False) for c in changes], last, more
     found = session.execute(
-        _PG_PAGE, {"branch": branch_id, "cursor": cursor, "limit": limit + 1}
-    ).all()
+        _PG_PAGE,
+        {"branch": branch_id, "cursor": cursor, "limit": limit + 1, "device": held.device_id,
+         "held_from": held.first, "held_to": held.last},
+    ).all()  # fmt: skip
     more = len(found) > limit
     found = found[:limit]
     return [_spliced(*row) for row in found], (found[-1][0] if found else None), more

@@ -84,12 +84,14 @@ class _Applier:
     def __init__(self, rows: rowstore.RowSet, device: DeviceIdentity, horizon: int) -> None:
         self.rows = rows
         self.device = device
+        self.batch_seq: int | None = None
         self.horizon = horizon
         self.now_ms = time.time_ns() // 1_000_000
         self.conflicts: list[ConflictRecord] = []
         self.refused_orders: set[str] = set()
 
     def apply(self, batch: PushRequest) -> dict[str, Any]:
+        self.batch_seq = batch.batch_seq
         verdicts: dict[int, dict[str, Any]] = {}
         synced = [op for op in batch.ops if POLICIES.get(op.table) not in (None, Policy.REFERENCE)]
         self.rows.load((op.table, op.row_id) for op in synced)
@@ -123,7 +125,9 @@ class _Applier:
             if stored is None:
                 if op.table == EVENTS:
                     self._check_transition(op)
-                row = rowstore.insert_row(self.rows, op, self.device.device_id, self.now_ms)
+                row = rowstore.insert_row(
+                    self.rows, op, self.device.device_id, self.now_ms, batch_seq=self.batch_seq
+                )
             elif op.op == "append":
                 row = stored  # a resent append: already here, nothing to do
             else:

@@ -157,6 +157,7 @@ class StoredRow:
     deleted: bool
     group_key: str | None
     origin_device_id: str | None
+    held_batch_seq: int | None
     updated_at: datetime
 
 
@@ -342,9 +343,27 @@ def pushed_clocks(op: PushOp, names: list[str], now_ms: int) -> dict[str, str]:
     return clocks
 
 
-def insert_row(rows: RowSet, op: PushOp, device_id: str | None, now_ms: int) -> StoredRow:
+def insert_row(
+    rows: RowSet,
+    op: PushOp,
+    device_id: str | None,
+    now_ms: int,
+    *,
+    batch_seq: int | None = None,
+) -> StoredRow:
+    """Store a new row as pushed. With ``batch_seq`` (a device's push) and no clock
+    clamped, the row is marked held by that batch: the device has it as stored. Not
+    for work orders and complaints: the desktop rewrites their cached state after the
+    event it pushes, so its copy may differ from the pushed one until it pulls."""
     data = _data(op.payload)
     clocks = pushed_clocks(op, sorted(data), now_ms)
+    held = (
+        batch_seq
+        if batch_seq is not None
+        and policy_of(op.table) is not Policy.TRANSITION_LOG
+        and _unclamped(op, clocks, now_ms)
+        else None
+    )
     deleted = op.op == "delete" or data.get("deleted_at") is not None
     row = StoredRow(
         table_name=op.table,
@@ -358,10 +377,22 @@ def insert_row(rows: RowSet, op: PushOp, device_id: str | None, now_ms: int) -> 
         deleted=deleted,
         group_key=str(data[GROUP_FIELD]) if data.get(GROUP_FIELD) else None,
         origin_device_id=device_id,
+        held_batch_seq=held,
         updated_at=utcnow(),
     )
     rows.add(row)
     return row
+
+
+def _unclamped(op: PushOp, clocks: dict[str, str], now_ms: int) -> bool:
+    """Whether HQ kept every clock the push carried (clamping keeps order, so the
+    latest one tells)."""
+    stamps = op.payload.get("field_hlc")
+    pushed = [op.hlc]
+    if isinstance(stamps, dict) and policy_of(op.table) is Policy.FIELD_LWW:
+        pushed.extend(str(stamps.get(name) or op.hlc) for name in clocks)
+    top = max(pushed)
+    return clamp(top, now_ms) == top
 
 
 def merge_row(
@@ -474,16 +505,33 @@ def _bump(
     row.hlc = max(row.hlc, hlc)
     row.deleted = deleted
     row.origin_device_id = device_id
+    row.held_batch_seq = None  # only a new row stored as pushed is known held
     row.updated_at = utcnow()
     rows.touched(row)
 
 
-def page(session: Session, branch_id: str, cursor: int, limit: int) -> tuple[list[SyncRow], bool]:
-    """The branch's rows changed after ``cursor``, in changelog order, and whether more."""
+def page(
+    session: Session,
+    branch_id: str,
+    cursor: int,
+    limit: int,
+    device_id: str = "",
+    held: tuple[int, int] = (1, 0),
+) -> tuple[list[SyncRow], bool]:
+    """The branch's rows changed after ``cursor``, in changelog order, and whether more;
+    rows ``device_id`` holds (made by its batches ``held``, inclusive) left out."""
     rows = list(
         session.scalars(
             sa.select(SyncRow)
-            .where(SyncRow.branch_id == branch_id, SyncRow.change_seq > cursor)
+            .where(
+                SyncRow.branch_id == branch_id,
+                SyncRow.change_seq > cursor,
+                sa.or_(
+                    SyncRow.held_batch_seq.is_(None),
+                    SyncRow.origin_device_id.is_distinct_from(device_id),
+                    sa.not_(SyncRow.held_batch_seq.between(*held)),
+                ),
+            )
             .order_by(SyncRow.change_seq)
             .limit(limit + 1)
         )

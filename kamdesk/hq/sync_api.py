@@ -64,8 +64,17 @@ def _pull(
     cursor: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
     snapshot: Annotated[bool, Query()] = False,
+    held_from: Annotated[int | None, Query(ge=1)] = None,
+    held_to: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
-    """A :class:`PullOut` body, built as bytes (:mod:`kamdesk.hq.pull_page`)."""
+    """A :class:`PullOut` body, built as bytes (:mod:`kamdesk.hq.pull_page`).
+
+    ``held_from``/``held_to``: the device's acknowledged batches whose rows it still
+    holds; new rows those batches stored as sent are left out (never in a snapshot).
+    """
+    held = pull_page.NOTHING_HELD
+    if held_from is not None and held_to is not None and not snapshot:
+        held = pull_page.Held(device.device_id, held_from, held_to)
     with Session(engine_of(request)) as session, session.begin():
         scope_to_branch(session, device.branch_id)
         purged = tombstones.check_cursor(session, device.branch_id, cursor, snapshot=snapshot)
@@ -73,7 +82,7 @@ def _pull(
         # (read after it) holds them all; a last page may then move the cursor to the
         # head over numbers whose rows are gone (purged tombstones)
         top = rowstore.head(session, device.branch_id)
-        changes, last, more = pull_page.page_json(session, device.branch_id, cursor, limit)
+        changes, last, more = pull_page.page_json(session, device.branch_id, cursor, limit, held)
         reached = cursor if last is None else last
         if not more:
             reached = max(reached, top)

@@ -139,11 +139,21 @@ class HqClient:
     def push(self, batch: PushRequest) -> PushResponse:
         return PushResponse.from_wire(self._json("POST", "/push", json=batch.to_wire()))
 
-    def pull(self, cursor: int, limit: int, *, snapshot: bool = False) -> PullResponse:
-        """A page after ``cursor``; ``snapshot`` re-reads past HQ's tombstone horizon."""
+    def pull(
+        self,
+        cursor: int,
+        limit: int,
+        *,
+        snapshot: bool = False,
+        held: tuple[int, int] | None = None,
+    ) -> PullResponse:
+        """A page after ``cursor``; ``snapshot`` re-reads past HQ's tombstone horizon;
+        ``held``: the batches whose stored-as-sent new rows need not come back."""
         params: dict[str, Any] = {"cursor": cursor, "limit": limit}
         if snapshot:
             params["snapshot"] = "true"
+        elif held is not None:
+            params["held_from"], params["held_to"] = held
         return PullResponse.from_wire(self._json("GET", "/pull", params=params))
 
     def missing_rows(self, table: str, ids: list[str]) -> list[str]:

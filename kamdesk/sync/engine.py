@@ -277,9 +277,10 @@ class SyncEngine:
                 cursor = int(state.read(session, state.CURSOR, 0))
                 snapshot = state.read(session, state.RESNAPSHOT)
                 loaded = bool(state.read(session, state.LOADED))
+                held = state.held_batches(session)
             try:
                 if snapshot is None:
-                    page = client.pull(cursor, self._pull_limit)
+                    page = client.pull(cursor, self._pull_limit, held=held)
                 else:
                     page = client.pull(int(snapshot), self._pull_limit, snapshot=True)
             except KamdeskError as exc:

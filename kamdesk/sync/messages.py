@@ -16,6 +16,15 @@ Pull: ``GET /v1/pull?cursor=N&limit=M`` gives the branch's changes after ``N`` i
 commit order, each the row's whole current state (a row changed twice appears once,
 at its latest position).
 
+Own rows are not echoed: ``held_from=F&held_to=T`` names the device's acknowledged
+batches ``F``…``T`` whose rows it still holds; HQ leaves out the rows whose current
+version is a new row one of those batches stored exactly as sent (not work orders
+and complaints, whose cached state the desktop rewrites; not an edit, which HQ may
+have merged). ``T`` is the last acknowledged batch; ``F`` is 1, or after this
+database was restored from a backup (HQ asked for a later batch number) the first
+batch numbered since, so rows of the batches the backup lacks come back. A pull
+without them (older desktops, snapshots) gets every row.
+
 Tombstone horizon: HQ may purge old tombstones. A pull from a cursor below the
 branch's horizon gets 410 ``pull.resnapshot_needed``: the device may have missed a
 delete. It then re-snapshots: pulls every page again with ``snapshot=true`` (served

@@ -125,11 +125,14 @@ def next_batch(session: Session) -> SyncBatch | None:
 
 
 def renumber(session: Session, batch_id: str, batch_seq: int) -> None:
-    """Give the unacknowledged batch the number HQ expects (after a gap answer)."""
+    """Give the unacknowledged batch the number HQ expects (after a gap answer: this
+    database was restored, so rows of the batches HQ applied in between may be missing
+    here and must not be left out of pulls)."""
     session.execute(
         update(SyncBatch).where(SyncBatch.batch_id == batch_id).values(batch_seq=batch_seq)
     )
     state.advance(session, state.LAST_BATCH_SEQ, batch_seq)
+    state.advance(session, state.HELD_FROM, batch_seq)
 
 
 def request_of(session: Session, batch: SyncBatch) -> PushRequest:
@@ -183,6 +186,7 @@ def record_ack(session: Session, response: PushResponse) -> tuple[int, int, int]
         params = [{"b_id": row_id, "b_version": v} for row_id, v in by_id.items()]
         session.execute(_raise_version(table), params)
     session.execute(delete(OutboxEntry).where(OutboxEntry.batch_id == response.batch_id))
+    state.advance(session, state.ACKED_BATCH_SEQ, response.batch_seq)
     session.execute(
         update(SyncBatch)
         .where(SyncBatch.batch_id == response.batch_id)
@@ -194,11 +198,15 @@ def record_ack(session: Session, response: PushResponse) -> tuple[int, int, int]
 
 @functools.lru_cache(maxsize=64)
 def _raise_version(table: Table) -> Update:
-    """``row_version := :b_version`` where it is lower, for row ``:b_id`` (executemany)."""
+    """``row_version := :b_version`` where it is lower, for row ``:b_id`` (executemany).
+
+    Nothing else of the row changes: a column's ``onupdate`` (``updated_at``) is held
+    at its value, so the row stays exactly as it was pushed (HQ need not echo it)."""
+    kept = {c.name: c for c in table.c if c.onupdate is not None and c.name != "row_version"}
     return (
         update(table)
         .where(table.c.id == bindparam("b_id"), table.c.row_version < bindparam("b_version"))
-        .values(row_version=bindparam("b_version"))
+        .values(row_version=bindparam("b_version"), **kept)
     )
 
 

@@ -22,6 +22,12 @@ BRANCH_CODE = "sync.branch_code"
 BRANCH_NAME = "sync.branch_name"
 CURSOR = "sync.cursor"
 LAST_BATCH_SEQ = "sync.last_batch_seq"
+ACKED_BATCH_SEQ = "sync.acked_batch_seq"
+"""The highest batch number HQ acknowledged to this database."""
+HELD_FROM = "sync.held_from"
+"""The first batch whose acknowledged rows this database is known to hold (1; after a
+restore from a backup, the first batch numbered after it: the rows of the batches in
+between may be missing here, so HQ must send them)."""
 SNAPSHOT_DONE = "sync.snapshot_done"
 LAST_SUCCESS = "sync.last_success"
 PULL_HEAD = "sync.pull_head"
@@ -48,6 +54,13 @@ def write(session: Session | Connection, key: str, value: Any) -> None:
     session.execute(
         statement.on_conflict_do_update(index_elements=[Setting.key], set_={"value": value})
     )
+
+
+def held_batches(session: Session | Connection) -> tuple[int, int] | None:
+    """The acknowledged batches whose stored-as-sent new rows this database holds, for
+    HQ to leave out of its pulls (None: none)."""
+    first, last = int(read(session, HELD_FROM, 1)), int(read(session, ACKED_BATCH_SEQ, 0))
+    return (first, last) if last >= first else None
 
 
 def advance(session: Session | Connection, key: str, value: int) -> None:

@@ -238,6 +238,7 @@ def fill_branch(
                     "deleted": False,
                     "group_key": None,
                     "origin_device_id": None,
+                    "held_batch_seq": None,
                     "updated_at": now,
                 }
             )

@@ -22,6 +22,6 @@ def test_migrated_schema_matches_the_models_and_migrating_again_is_harmless(db_u
             tables = set(sa.inspect(conn).get_table_names())
         assert diff == []
         assert tables == {*Base.metadata.tables, VERSION_TABLE}
-        assert current_revision(engine) == "hq0006"
+        assert current_revision(engine) == "hq0007"
     finally:
         engine.dispose()
