@@ -20,6 +20,7 @@ from tests.hq.sync_support import Desk, checksum_desk, checksum_hq
 from tests.hq.sync_world import (
     BOTH_BACKENDS,
     SYNCED_TABLES,
+    BranchRefs,
     World,
     add_customer,
     assert_guarantees,
@@ -58,14 +59,24 @@ def test_a_client_that_names_no_held_batches_gets_its_rows_back(hq_world: World)
     assert row_id in {c["row_id"] for c in page.json()["changes"]}
 
 
-def _restored(hq_world: World, desk: Desk, backup: Path) -> Desk:
+def _restored_without_a_later_row(hq_world: World, tmp_path: Path) -> tuple[BranchRefs, Desk, str]:
+    """A desktop restored from a backup taken before it pushed a new account (which
+    HQ stored as sent, so it was not pulled back); the account's id."""
+    refs = hq_world.branch()
+    desk = hq_world.desk(refs, "a")
+    add_customer(desk, refs, "备份前客户")
+    desk.sync.sync_now()
+    backup = online_backup(desk.engine, tmp_path / "a-before.sqlite")
+    later = add_customer(desk, refs, "备份后客户")
+    assert desk.sync.sync_now().pulled == 0  # held: it stayed home
     path = Path(str(desk.engine.url.database))
     desk.engine.dispose()
     restore_database(path, backup)
     engine = open_database(path)
     restored = Desk(desk.name, engine, SyncService(engine))
     hq_world.opened.append(restored)
-    return restored
+    assert later not in {r["id"] for r in restored.rows("customers")}
+    return refs, restored, later
 
 
 def _equal_to_hq(hq_world: World, desk: Desk, branch_id: str) -> None:
@@ -76,16 +87,7 @@ def _equal_to_hq(hq_world: World, desk: Desk, branch_id: str) -> None:
 def test_a_restored_desktop_gets_back_the_rows_its_backup_lacks(
     hq_world: World, tmp_path: Path
 ) -> None:
-    refs = hq_world.branch()
-    a = hq_world.desk(refs, "a")
-    add_customer(a, refs, "备份前客户")
-    a.sync.sync_now()
-    backup = online_backup(a.engine, tmp_path / "a-before.sqlite")
-    later = add_customer(a, refs, "备份后客户")
-    assert a.sync.sync_now().pulled == 0  # held: it stayed home
-
-    restored = _restored(hq_world, a, backup)
-    assert later not in {r["id"] for r in restored.rows("customers")}
+    refs, restored, later = _restored_without_a_later_row(hq_world, tmp_path)
     restored.sync.sync_now()  # nothing to push: the backup's batches are all it holds
     assert later in {r["id"] for r in restored.rows("customers")}
     _equal_to_hq(hq_world, restored, refs.branch_id)
@@ -95,15 +97,7 @@ def test_a_restored_desktop_gets_back_the_rows_its_backup_lacks(
 def test_a_restored_desktop_that_writes_before_syncing_still_gets_them_back(
     hq_world: World, tmp_path: Path
 ) -> None:
-    refs = hq_world.branch()
-    a = hq_world.desk(refs, "a")
-    add_customer(a, refs, "备份前客户")
-    a.sync.sync_now()
-    backup = online_backup(a.engine, tmp_path / "a-before.sqlite")
-    later = add_customer(a, refs, "备份后客户")
-    a.sync.sync_now()
-
-    restored = _restored(hq_world, a, backup)
+    refs, restored, later = _restored_without_a_later_row(hq_world, tmp_path)
     after = add_customer(restored, refs, "恢复后客户")  # its batch number HQ has seen
     report = restored.sync.sync_now()  # HQ asks for a later number: renumbered, then pulled
     assert report.pushed == 1 and report.complete

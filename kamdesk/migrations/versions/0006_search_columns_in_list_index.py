@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
@@ -24,33 +25,24 @@ down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-BEFORE = [
-    "status",
-    "deleted_at",
-    "name_key",
-    "id",
-    "name",
-    "grade",
-    "category",
-    "level",
-    "industry_group_id",
-    "owner_id",
-    "churn_score",
-    "monthly_spend",
-    "last_visit_at",
-    "opened_at",
-]
 SEARCH_COLUMNS = ["name_initials", "name_pinyin", "credit_code", "phone"]
 
 
-def _rebuild(columns: list[str]) -> None:
+def _rebuild(add: list[str], drop: list[str]) -> None:
+    """Recreate the index with its present columns, less ``drop``, plus ``add``."""
+    present = next(
+        index["column_names"]
+        for index in sa.inspect(op.get_bind()).get_indexes("customers")
+        if index["name"] == "ix_customers_list"
+    )
+    columns = [c for c in present if c is not None and c not in drop] + add
     op.drop_index("ix_customers_list", table_name="customers")
     op.create_index("ix_customers_list", "customers", columns, unique=False)
 
 
 def upgrade() -> None:
-    _rebuild(BEFORE + SEARCH_COLUMNS)
+    _rebuild(SEARCH_COLUMNS, [])
 
 
 def downgrade() -> None:
-    _rebuild(BEFORE)
+    _rebuild([], SEARCH_COLUMNS)
