@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +42,13 @@ from kamdesk.sync.apply import apply_page
 from kamdesk.sync.audit_head import AuditTrail, report_head
 from kamdesk.sync.capture import APPLYING, device_clock
 from kamdesk.sync.client import HqClient
-from kamdesk.sync.messages import MAX_MISSING_IDS, AuditHeadAnswer, Change, PushRequest
+from kamdesk.sync.messages import (
+    MAX_MISSING_IDS,
+    AuditHeadAnswer,
+    Change,
+    PushRequest,
+    PushResponse,
+)
 from kamdesk.sync.protocol import RegisterRequest, RegisterResponse
 
 PULL_LIMIT = 500
@@ -219,27 +226,54 @@ class SyncEngine:
     def _push_all(
         self, client: HqClient, tally: _Tally, progress: Progress | None, cancel: CancelCheck | None
     ) -> None:
-        while True:
-            check_cancel(cancel)
-            with self._write() as session:
-                batch = outbox.next_batch(session)
-                if batch is None:
-                    return
-                request = outbox.request_of(session, batch)
-                left = outbox.pending_count(session)
-            if progress is not None:
-                progress(tally.pushed, tally.pushed + left, tr("Sending changes to HQ"))
-            self._upload_blobs(client, request)
-            try:
-                response = client.push(request)
-            except KamdeskError as exc:
-                if exc.code != "push.sequence_gap":
-                    raise
-                self._renumber(request, exc)
-                continue
-            with self._write(applying=True) as session:
-                accepted, rejected, added = outbox.record_ack(session, response)
-            tally.add(pushed=accepted, rejected=rejected, conflicts=added, batches=1)
+        """Push every waiting change, one batch on the wire at a time, in order.
+
+        While a batch travels (and HQ applies it), this thread freezes the next one and
+        records the answer to the previous one, so the desktop's own work does not add
+        to HQ's. A batch is sent only after the one before it was answered; until its
+        answer is recorded it stays waiting and is sent again by the next round (HQ
+        answers a replay alike: G2).
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kamdesk-push") as wire:
+            upcoming = self._next_request(None)
+            flight: tuple[PushRequest, Future[PushResponse]] | None = None
+            while upcoming is not None or flight is not None:
+                check_cancel(cancel)
+                if flight is None:
+                    assert upcoming is not None
+                    flight = (upcoming, wire.submit(self._send, client, upcoming))
+                    upcoming = self._next_request(upcoming.batch_seq)
+                    continue
+                request, answer = flight
+                flight = None
+                try:
+                    response = answer.result()
+                except KamdeskError as exc:
+                    if exc.code != "push.sequence_gap":
+                        raise
+                    self._renumber(request, exc)
+                    upcoming = self._next_request(None)
+                    continue
+                if upcoming is not None:  # on its way before this answer is recorded
+                    flight = (upcoming, wire.submit(self._send, client, upcoming))
+                with self._write(applying=True) as session:
+                    accepted, rejected, added = outbox.record_ack(session, response)
+                    left = outbox.pending_count(session)
+                tally.add(pushed=accepted, rejected=rejected, conflicts=added, batches=1)
+                if progress is not None:
+                    progress(tally.pushed, tally.pushed + left, tr("Sending changes to HQ"))
+                if upcoming is not None:
+                    upcoming = self._next_request(upcoming.batch_seq)
+
+    def _next_request(self, after: int | None) -> PushRequest | None:
+        """The next batch to send after batch number ``after`` (frozen if new)."""
+        with self._write() as session:
+            batch = outbox.next_batch(session, after)
+            return None if batch is None else outbox.request_of(session, batch)
+
+    def _send(self, client: HqClient, request: PushRequest) -> PushResponse:
+        self._upload_blobs(client, request)
+        return client.push(request)
 
     def _renumber(self, request: PushRequest, exc: KamdeskError) -> None:
         """HQ expects a later number (this database was restored): take HQ's number."""
@@ -247,7 +281,7 @@ class SyncEngine:
         if expected <= request.batch_seq:
             raise exc
         with self._write() as session:
-            outbox.renumber(session, request.batch_id, expected)
+            outbox.renumber(session, expected)
 
     def _upload_blobs(self, client: HqClient, request: PushRequest) -> None:
         wanted = {

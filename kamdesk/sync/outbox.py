@@ -91,11 +91,13 @@ def _insert(session: Session, entries: list[dict[str, Any]]) -> int:
     return count
 
 
-def next_batch(session: Session) -> SyncBatch | None:
-    """The batch to send: the unacknowledged one, else newly frozen entries, else None."""
-    waiting = session.scalars(
-        select(SyncBatch).where(SyncBatch.acked_at.is_(None)).order_by(SyncBatch.batch_seq)
-    ).first()
+def next_batch(session: Session, after: int | None = None) -> SyncBatch | None:
+    """The batch to send: the first unacknowledged one (numbered after ``after``, the
+    batch already on its way), else newly frozen entries, else None."""
+    waiting_query = select(SyncBatch).where(SyncBatch.acked_at.is_(None))
+    if after is not None:
+        waiting_query = waiting_query.where(SyncBatch.batch_seq > after)
+    waiting = session.scalars(waiting_query.order_by(SyncBatch.batch_seq)).first()
     if waiting is not None:
         return waiting
     entries = session.execute(  # the stored JSON text's length bounds the payload's bytes
@@ -124,15 +126,22 @@ def next_batch(session: Session) -> SyncBatch | None:
     return batch
 
 
-def renumber(session: Session, batch_id: str, batch_seq: int) -> None:
-    """Give the unacknowledged batch the number HQ expects (after a gap answer: this
-    database was restored, so rows of the batches HQ applied in between may be missing
-    here and must not be left out of pulls)."""
-    session.execute(
-        update(SyncBatch).where(SyncBatch.batch_id == batch_id).values(batch_seq=batch_seq)
-    )
-    state.advance(session, state.LAST_BATCH_SEQ, batch_seq)
-    state.advance(session, state.HELD_FROM, batch_seq)
+def renumber(session: Session, expected: int) -> None:
+    """Number the unacknowledged batches from ``expected`` on, keeping their order (after
+    a gap answer: this database was restored, so rows of the batches HQ applied in
+    between may be missing here and must not be left out of pulls)."""
+    waiting = session.scalars(
+        select(SyncBatch).where(SyncBatch.acked_at.is_(None)).order_by(SyncBatch.batch_seq)
+    ).all()
+    numbers = {batch.batch_id: expected + i for i, batch in enumerate(waiting)}
+    for batch in reversed(waiting):  # the last first: numbers stay unique on the way
+        session.execute(
+            update(SyncBatch)
+            .where(SyncBatch.batch_id == batch.batch_id)
+            .values(batch_seq=numbers[batch.batch_id])
+        )
+    state.advance(session, state.LAST_BATCH_SEQ, expected + len(waiting) - 1)
+    state.advance(session, state.HELD_FROM, expected)
 
 
 def request_of(session: Session, batch: SyncBatch) -> PushRequest:

@@ -17,10 +17,11 @@ from sqlalchemy import select
 from kamdesk.db.models import Customer, SyncBatch
 from kamdesk.errors import KamdeskError
 from kamdesk.hq import admin
-from kamdesk.hq.models import SyncRow
+from kamdesk.hq.models import SyncPushBatch, SyncRow
 from kamdesk.services.uow import write_session
 from kamdesk.sync import state
 from kamdesk.sync.client import HqClient
+from kamdesk.sync.messages import MAX_BATCH_OPS
 from tests.hq.fault_proxy import FaultProxy
 from tests.hq.support import auth
 from tests.hq.sync_support import (
@@ -55,19 +56,23 @@ def world(db_url: str, admin_db: sa.Engine, tmp_path: Path) -> Iterator[dict[str
             desk.engine.dispose()
 
 
+def _new_customer(branch: dict[str, str], name: str, **fields: Any) -> Customer:
+    return Customer(
+        branch_id=branch["branch_id"],
+        name=name,
+        credit_code="91330100MA2AAAAA0X",
+        category="enterprise",
+        level="A",
+        grade="B",
+        owner_id=branch["staff_id"],
+        opened_at=OPENED,
+        **fields,
+    )
+
+
 def _add_customer(desk: Desk, branch: dict[str, str], name: str, **fields: Any) -> str:
     with write_session(desk.engine) as s:
-        customer = Customer(
-            branch_id=branch["branch_id"],
-            name=name,
-            credit_code="91330100MA2AAAAA0X",
-            category="enterprise",
-            level="A",
-            grade="B",
-            owner_id=branch["staff_id"],
-            opened_at=OPENED,
-            **fields,
-        )
+        customer = _new_customer(branch, name, **fields)
         s.add(customer)
         s.flush()
         return customer.id
@@ -173,6 +178,32 @@ def test_a_sequence_gap_gets_409_with_the_expected_number_and_the_desktop_recove
     assert report.pushed == 1
     with sa.orm.Session(admin_db) as s:
         assert s.get(SyncRow, (world["hz"]["branch_id"], "customers", customer)) is not None
+
+
+def test_a_restored_desktop_renumbers_all_its_waiting_batches_in_order(world, admin_db):
+    hz1 = world["hz1"]
+    _add_customer(hz1, world["hz"], "第一家")
+    _sync(hz1)  # batch 1
+    with write_session(hz1.engine) as s:  # as if restored from an older backup
+        state.write(s, state.LAST_BATCH_SEQ, 0)
+        s.execute(sa.delete(SyncBatch))
+    with write_session(hz1.engine) as s:  # two batches' worth, one after another
+        s.add_all(_new_customer(world["hz"], f"恢复后{i:03d}") for i in range(MAX_BATCH_OPS + 20))
+    report = _sync(hz1)
+    assert report.pushed == MAX_BATCH_OPS + 20 and report.batches == 2
+    with sa.orm.Session(hz1.engine) as s:
+        device = state.read(s, state.HQ_DEVICE_ID)
+    with sa.orm.Session(admin_db) as s:
+        numbers = s.scalars(
+            select(SyncPushBatch.batch_seq)
+            .where(SyncPushBatch.device_id == device)
+            .order_by(SyncPushBatch.batch_seq)
+        ).all()
+        names = s.scalars(
+            select(SyncRow.payload["name"].as_string()).where(SyncRow.table_name == "customers")
+        ).all()
+    assert numbers == [1, 2, 3]  # the waiting batches took HQ's numbers, in their order
+    assert sum(1 for n in names if n.startswith("恢复后")) == MAX_BATCH_OPS + 20
 
 
 def test_a_response_cut_mid_body_is_resent_and_applied_once(world, admin_db):
