@@ -12,8 +12,8 @@ resumed).
   scale) cut inside a page half-way and resumed, against the same load uncut; no
   completed page may be fetched twice (:func:`run_first_load`).
 
-HQ runs in-process on uvicorn over a throw-away PostgreSQL database
-(``KAMDESK_PG_URL``, default ``postgres@127.0.0.1:5432``), dropped afterwards.
+HQ runs as ``kamdesk-hq serve`` in its own process over a throw-away PostgreSQL
+database (``KAMDESK_PG_URL``, default ``postgres@127.0.0.1:5432``), dropped afterwards.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import socket
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,25 +57,37 @@ def _pg_database(name: str) -> Iterator[str]:
 
 @contextmanager
 def _hq(db_url: str) -> Iterator[str]:
-    import uvicorn
+    """``kamdesk-hq serve`` in its own process, as HQ runs in production (in a thread of
+    this process it would share the desktop's interpreter lock)."""
+    import subprocess
+    import sys
 
-    from kamdesk.hq.app import create_app
+    import httpx
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(db_url), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kamdesk.commands.hq", "serve", "--db", db_url,
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     try:
-        yield f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the HQ service did not start")
+            time.sleep(0.1)
+        yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _desk(folder: Path, name: str, url: str, admin_db: object, branch: str) -> object:
