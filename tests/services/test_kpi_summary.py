@@ -24,7 +24,7 @@ from kamdesk.db.models import (
 )
 from kamdesk.domain.ids import uuid7
 from kamdesk.domain.kpi import Dimension, KpiPack, Period, parse_period
-from kamdesk.services.kpi import KpiService
+from kamdesk.services.kpi import KpiService, summary
 from kamdesk.services.kpi.summary_read import usable
 from tests.services.kpi_fixture import Built, at, build
 
@@ -66,6 +66,17 @@ def test_rebuilt_summary_equals_the_raw_engine(built: Built) -> None:
     assert_summary_matches(built)
     october = KpiService(built.engine).pack(parse_period("2026-10"), (), actor=None).total.figures
     assert october["K01"].value == pytest.approx(0.8)
+
+
+def test_summing_on_two_readers_equals_summing_in_the_transaction(built: Built) -> None:
+    def stored() -> list[tuple[object, ...]]:
+        with built.engine.connect() as c:
+            return sorted(tuple(r) for r in c.execute(text("SELECT * FROM kpi_month_sums")))
+
+    on_readers = stored()  # the fixture's rebuild counted on read connections
+    with Session(built.engine) as s, s.begin():
+        summary.rebuild(s)  # every family in this transaction
+    assert on_readers and stored() == on_readers
 
 
 def test_custom_ranges_are_computed_from_the_raw_rows(built: Built) -> None:

@@ -169,7 +169,7 @@ class KpiService:
         """Recount the summary table from the stored rows (after bulk loads); one
         write unit of work."""
         with write_session(self._engine) as session:
-            summary.rebuild(session)
+            summary.rebuild(session, readers=self._engine if _shared_file(self._engine) else None)
 
     def pack(
         self,
@@ -320,3 +320,9 @@ class KpiService:
                     sql = ids_sql(family, code, part, column, columns)
                     ids += session.scalars(text(sql), params)
         return tuple(ids)
+
+
+def _shared_file(engine: Engine) -> bool:
+    """Whether other connections of ``engine`` see the same database (a file)."""
+    database = engine.url.database
+    return engine.dialect.name == "sqlite" and bool(database) and database != ":memory:"

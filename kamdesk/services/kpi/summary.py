@@ -25,11 +25,12 @@ boundaries of the marker's range; a period outside it is computed from the raw r
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, Row, text
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import KpiMonthSum
@@ -123,23 +124,30 @@ def prepare(session: Session, marker: Marker) -> None:
     session.execute(text("INSERT INTO temp.kpi_bounds (month, at) VALUES (:m, :at)"), bounds)
 
 
+def _staged(family: Family, where: str) -> str:
+    """The family rows matching ``where`` summed per month and finest key (a SELECT)."""
+    sums = ", ".join(
+        f"coalesce(sum(n_{col}), 0) AS n{i}, coalesce(sum(d_{col}), 0) AS d{i}"
+        for i, col in enumerate(map(code_column, family.codes))
+    )
+    return (
+        f"SELECT {_MONTH_OF[family.span]} AS month, {_KEYS}, {sums} "
+        f"FROM ({family.rows(where)}) GROUP BY 1, {_KEYS}"
+    )
+
+
 def _count(
     session: Session, family: Family, where: str, sign: int, params: Mapping[str, Any]
 ) -> None:
     """Add ``sign`` × the family rows matching ``where``, per month and finest key, to
     ``temp.kpi_delta``."""
-    sums = ", ".join(
-        f"coalesce(sum(n_{col}), 0) AS n{i}, coalesce(sum(d_{col}), 0) AS d{i}"
-        for i, col in enumerate(map(code_column, family.codes))
-    )
     session.execute(text("DROP TABLE IF EXISTS temp.kpi_stage"))
-    session.execute(
-        text(
-            f"CREATE TEMP TABLE kpi_stage AS SELECT {_MONTH_OF[family.span]} AS month, {_KEYS}, "
-            f"{sums} FROM ({family.rows(where)}) GROUP BY 1, {_KEYS}"
-        ),
-        params,
-    )
+    session.execute(text(f"CREATE TEMP TABLE kpi_stage AS {_staged(family, where)}"), params)
+    _add_stage(session, family, sign)
+
+
+def _add_stage(session: Session, family: Family, sign: int) -> None:
+    """Add ``sign`` × ``temp.kpi_stage`` (one family's sums) to ``temp.kpi_delta``."""
     prefix = STATE_CODE if family.span is Span.STATE else ""
     for i, code in enumerate(family.codes):
         session.execute(
@@ -247,6 +255,11 @@ def recount_family(session: Session, family: Family) -> None:
 
 def _full_params(session: Session) -> dict[str, Any]:
     """Parameters for counting every row (the K03b calendar spans all confirmations)."""
+    return _params(session, *_confirmation_days(session))
+
+
+def _confirmation_days(session: Session) -> tuple[date | None, date | None]:
+    """The first and last local day of any confirmation (None, None: none yet)."""
     today = local(utcnow()).date()
     first, last = session.execute(
         text(
@@ -255,11 +268,8 @@ def _full_params(session: Session) -> dict[str, Any]:
         ),
         {"offset": offset_modifier(Period(today, today))},
     ).one()
-    return _params(
-        session,
-        date.fromisoformat(first) if first else None,
-        date.fromisoformat(last) if last else None,
-    )
+    return (date.fromisoformat(first) if first else None,
+            date.fromisoformat(last) if last else None)  # fmt: skip
 
 
 def cover(session: Session, first: date, last: date) -> None:
@@ -313,17 +323,61 @@ def _state_range(session: Session) -> Marker:
     return Marker(first, _next_month(_next_month(max(lasts).replace(day=1))))
 
 
-def rebuild(session: Session) -> Marker:
+def rebuild(session: Session, *, readers: Engine | None = None) -> Marker:
     """Recount the whole summary from the stored rows and mark it complete (in the
-    caller's transaction)."""
+    caller's transaction).
+
+    With ``readers`` (the engine of the same database file, every row to count already
+    committed) the families are summed two at a time on read connections of their own,
+    so both cores count (SQLite works one statement per connection; the sums of a bulk
+    load's 20M rows take minutes). Hazard: rows the caller's transaction wrote and did
+    not commit are not seen that way.
+    """
     marker = _state_range(session)
     prepare(session, marker)
     session.execute(text(f"DELETE FROM {KpiMonthSum.__tablename__}"))
     session.execute(text("DELETE FROM temp.kpi_delta"))
-    params = _full_params(session)
-    for family in SUMMARY_FAMILIES:
-        _count(session, family, "1", 1, params)
-        apply_delta(session)
+    days = _confirmation_days(session)
+    params = _params(session, *days)
+    if readers is None:
+        for family in SUMMARY_FAMILIES:
+            _count(session, family, "1", 1, params)
+            apply_delta(session)
+    else:
+        with ThreadPoolExecutor(max_workers=READERS) as pool:
+            sums = [pool.submit(_sums_apart, readers, marker, days, f) for f in SUMMARY_FAMILIES]
+            for family, found in zip(SUMMARY_FAMILIES, sums, strict=True):
+                _stage_rows(session, family, found.result())
+                _add_stage(session, family, 1)
+                apply_delta(session)
     session.execute(text("DROP TABLE IF EXISTS temp.kpi_stage"))
     _write_marker(session, marker)
     return marker
+
+
+READERS = 2
+
+
+def _sums_apart(
+    readers: Engine, marker: Marker, days: tuple[date | None, date | None], family: Family
+) -> list[Row[Any]]:
+    """:func:`_staged` of every row of ``family``, on a read connection of its own (its
+    own TEMP tables: the marker's boundaries, the calendar of the confirmation ``days``)."""
+    with Session(readers) as session:
+        prepare(session, marker)
+        params = _params(session, *days)
+        return list(session.execute(text(_staged(family, "1")), params).all())
+
+
+def _stage_rows(session: Session, family: Family, rows: list[Row[Any]]) -> None:
+    """``temp.kpi_stage`` holding ``rows`` (as :func:`_count` would have made it)."""
+    sums = [f"n{i}, d{i}" for i in range(len(family.codes))]
+    columns = f"month, {_KEYS}, {', '.join(sums)}"
+    session.execute(text("DROP TABLE IF EXISTS temp.kpi_stage"))
+    session.execute(text(f"CREATE TEMP TABLE kpi_stage ({columns})"))
+    if rows:
+        marks = ", ".join("?" * len(rows[0]))
+        session.connection().exec_driver_sql(
+            f"INSERT INTO temp.kpi_stage ({columns}) VALUES ({marks})",
+            [tuple(r) for r in rows],
+        )
