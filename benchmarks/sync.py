@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from benchmarks.registry import Context, Measurement, benchmark, median
 
@@ -53,6 +54,20 @@ def _pg_database(name: str) -> Iterator[str]:
         with server.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         server.dispose()
+
+
+@contextmanager
+def _hq_world(name: str) -> Iterator[tuple[Path, str, Any]]:
+    """A scratch folder, a migrated throw-away HQ database (URL) and its admin engine."""
+    from kamdesk.hq.database import admin_engine, migrate
+
+    with tempfile.TemporaryDirectory() as tmp, _pg_database(f"{name}_{os.getpid()}") as url:
+        migrate(url)
+        admin_db = admin_engine(url)
+        try:
+            yield Path(tmp), url, admin_db
+        finally:
+            admin_db.dispose()
 
 
 @contextmanager
@@ -148,19 +163,12 @@ def _idle(sync: object) -> float:
 @benchmark("sync", "push 10k changes; idle sync on 10k vs 1M HQ rows (PostgreSQL)", order=60)
 def run(ctx: Context) -> list[Measurement]:
     from kamdesk.db.models import Customer
-    from kamdesk.hq.database import admin_engine, migrate
     from kamdesk.services.uow import write_session
     from kamdesk.sync import state
     from tests.hq.sync_world import publish_reference
 
     found: list[Measurement] = []
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        _pg_database(f"kamdesk_bench_sync_{os.getpid()}") as url,
-    ):
-        folder = Path(tmp)
-        migrate(url)
-        admin_db = admin_engine(url)
+    with _hq_world("kamdesk_bench_sync") as (folder, url, admin_db):
         refs = publish_reference(admin_db, "PUSH", "推送分公司")
         small = publish_reference(admin_db, "SMALL", "一万行分公司")
         big = publish_reference(admin_db, "BIG", "百万行分公司")
@@ -204,7 +212,6 @@ def run(ctx: Context) -> list[Measurement]:
                     detail=f"median of {IDLE_RUNS}; ratio budget {IDLE_RATIO_BUDGET}",
                 )
             )  # fmt: skip
-        admin_db.dispose()
     return found
 
 
@@ -278,19 +285,12 @@ def run_first_load(ctx: Context) -> list[Measurement]:
     resumed in a second round; baseline: the same load without a cut. Also checks that
     no completed page is fetched twice and the desktop ends with every row."""
     from kamdesk.errors import KamdeskError
-    from kamdesk.hq.database import admin_engine, migrate
     from kamdesk.sync.engine import PULL_LIMIT
     from tests.hq.fault_proxy import FaultProxy
     from tests.hq.sync_world import fill_branch, publish_reference
 
     rows = FIRST_LOAD_ROWS.get(ctx.scale, FIRST_LOAD_ROWS["small"])
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        _pg_database(f"kamdesk_bench_load_{os.getpid()}") as url,
-    ):
-        folder = Path(tmp)
-        migrate(url)
-        admin_db = admin_engine(url)
+    with _hq_world("kamdesk_bench_load") as (folder, url, admin_db):
         refs = publish_reference(admin_db, "LOAD", "首次加载分公司")
         with _hq(url) as hq:
             head = fill_branch(
@@ -319,7 +319,6 @@ def run_first_load(ctx: Context) -> list[Measurement]:
             assert report.complete, report
             refetched = fetched - pages - 1  # the cut page is the one asked for twice
             assert refetched == 0, f"{refetched} completed pages fetched again"
-        admin_db.dispose()
     return [
         Measurement(
             f"first load of {rows:,} rows, cut half-way and resumed (two rounds)",

@@ -16,7 +16,6 @@ with nothing after its closing brace); stored keys the change sets itself
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -40,28 +39,18 @@ _PG_PAGE = sa.text(  # texts made for the page's rows only (the planner may sort
 )
 
 
-@dataclass(frozen=True)
-class Held:
-    """Rows a device holds as stored: those its batches ``first``…``last`` made
-    (``held_batch_seq``); its pull leaves them out."""
-
-    device_id: str
-    first: int
-    last: int
-
-
-NOTHING_HELD = Held("", 1, 0)
-
-
 def page_json(
-    session: Session, branch_id: str, cursor: int, limit: int, held: Held = NOTHING_HELD
+    session: Session,
+    branch_id: str,
+    cursor: int,
+    limit: int,
+    held: rowstore.Held = rowstore.NOTHING_HELD,
 ) -> tuple[list[str], int | None, bool]:
     """The branch's changes after ``cursor`` in changelog order (at most ``limit``, each
     one JSON object's text; ``held`` rows left out), the number of the last one (None:
     none) and whether more follow."""
     if session.get_bind().dialect.name != "postgresql":
-        rows, more = rowstore.page(session, branch_id, cursor, limit, held.device_id,
-                                   (held.first, held.last))  # fmt: skip
+        rows, more = rowstore.page(session, branch_id, cursor, limit, held)
         changes = [rowstore.change_wire(rowstore.as_change(row)) for row in rows]
         last = changes[-1]["seq"] if changes else None
         return [json.dumps(c, ensure_ascii=False) for c in changes], last, more

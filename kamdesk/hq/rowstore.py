@@ -510,16 +510,24 @@ def _bump(
     rows.touched(row)
 
 
+@dataclass(frozen=True)
+class Held:
+    """Rows a device holds as stored: those its batches ``first``…``last`` made
+    (``held_batch_seq``); its pull leaves them out."""
+
+    device_id: str
+    first: int
+    last: int
+
+
+NOTHING_HELD = Held("", 1, 0)
+
+
 def page(
-    session: Session,
-    branch_id: str,
-    cursor: int,
-    limit: int,
-    device_id: str = "",
-    held: tuple[int, int] = (1, 0),
+    session: Session, branch_id: str, cursor: int, limit: int, held: Held = NOTHING_HELD
 ) -> tuple[list[SyncRow], bool]:
     """The branch's rows changed after ``cursor``, in changelog order, and whether more;
-    rows ``device_id`` holds (made by its batches ``held``, inclusive) left out."""
+    the ``held`` rows left out."""
     rows = list(
         session.scalars(
             sa.select(SyncRow)
@@ -528,8 +536,8 @@ def page(
                 SyncRow.change_seq > cursor,
                 sa.or_(
                     SyncRow.held_batch_seq.is_(None),
-                    SyncRow.origin_device_id.is_distinct_from(device_id),
-                    sa.not_(SyncRow.held_batch_seq.between(*held)),
+                    SyncRow.origin_device_id.is_distinct_from(held.device_id),
+                    sa.not_(SyncRow.held_batch_seq.between(held.first, held.last)),
                 ),
             )
             .order_by(SyncRow.change_seq)

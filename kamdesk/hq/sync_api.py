@@ -72,9 +72,9 @@ def _pull(
     ``held_from``/``held_to``: the device's acknowledged batches whose rows it still
     holds; new rows those batches stored as sent are left out (never in a snapshot).
     """
-    held = pull_page.NOTHING_HELD
+    held = rowstore.NOTHING_HELD
     if held_from is not None and held_to is not None and not snapshot:
-        held = pull_page.Held(device.device_id, held_from, held_to)
+        held = rowstore.Held(device.device_id, held_from, held_to)
     with Session(engine_of(request)) as session, session.begin():
         scope_to_branch(session, device.branch_id)
         purged = tombstones.check_cursor(session, device.branch_id, cursor, snapshot=snapshot)

@@ -127,6 +127,7 @@ class FlatSheet:
         self.index = index
         self.rows = 0  # data rows written (the header is row 1)
         self.width = len(headers)
+        self.closed = False
         self._stream = stream
         self._letters = _column_letters(self.width)
         self._pending: list[str] = []
@@ -168,6 +169,7 @@ class FlatSheet:
         self._pending.append(f'</sheetData><autoFilter ref="{self.filter_range}"/></worksheet>')
         self._flush()
         self._stream.close()
+        self.closed = True
 
     def _flush(self) -> None:
         self._put("".join(self._pending))
@@ -216,7 +218,7 @@ class FlatWorkbook:
             self._zip.close()
 
     def _finish_last(self) -> None:
-        if self._sheets and not self._sheets[-1][1]._stream.closed:
+        if self._sheets and not self._sheets[-1][1].closed:
             self._sheets[-1][1].close()
 
     def _package_parts(self) -> list[tuple[str, str]]:
