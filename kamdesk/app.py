@@ -36,6 +36,7 @@ from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.services.actor import Actor
 from kamdesk.services.container import Services
+from kamdesk.ui import gui_collector
 from kamdesk.ui.demo_dialog import DemoRequest
 from kamdesk.ui.error_dialog import show_error_dialog
 from kamdesk.ui.icons import app_icon
@@ -82,6 +83,7 @@ def run_app(
     """
     log_file = configure_logging()
     app = create_application()
+    gui_collector.install(app)
     prefs = Preferences()
     if reset_settings:
         prefs.reset()

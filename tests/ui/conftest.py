@@ -30,12 +30,22 @@ from kamdesk.db.models import (
 )
 from kamdesk.services.container import Services
 from kamdesk.sync import capture
+from kamdesk.ui import gui_collector
 from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.preferences import Preferences
 from kamdesk.ui.tasks import TaskRunner
 
 T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collection_on_the_gui_thread(qapp: Any) -> Iterator[None]:
+    """As in the app (:func:`kamdesk.app.run_app`): cycles are collected only from the
+    GUI thread's event loop, never inside a Qt call or on a worker thread."""
+    gui_collector.install(qapp)
+    yield
+    gui_collector.uninstall()
 
 
 @pytest.fixture(autouse=True)

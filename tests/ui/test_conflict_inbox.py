@@ -32,7 +32,11 @@ def open_inbox(qtbot: Any, window: MainWindow) -> ConflictInbox:
     page = window.sync_page
     assert page.tabs.currentWidget() is page.conflicts
     qtbot.waitUntil(lambda: page.data is not None and not window._runner.active_tasks())
-    return page.conflicts
+    # The details pane was just shown: the splitter lays it out on a posted event, and
+    # a click before that lands where the buttons are not yet.
+    inbox = page.conflicts
+    qtbot.waitUntil(lambda: not inbox.lost_card.keep_button.visibleRegion().isEmpty())
+    return inbox
 
 
 def test_two_people_edit_one_field_and_the_inbox_keeps_the_overwritten_value(
