@@ -6,7 +6,8 @@
 Needs only Python 3.11+. Each command creates (or reuses) the isolated environment
 ``.venv`` next to this file and re-installs the project only when ``pyproject.toml``
 changed, so a second run starts in seconds. Extra arguments after ``test`` go to
-pytest; extra arguments after ``app`` go to ``kamdesk``.
+pytest, which runs one process per core unless they say otherwise (``-n 0``);
+extra arguments after ``app`` go to ``kamdesk``.
 """
 
 from __future__ import annotations
@@ -54,6 +55,15 @@ def ensure_env() -> Path:
     return python
 
 
+def _test_processes(extra: list[str]) -> list[str]:
+    """pytest-xdist options: one test process per core (at most four), a test file's
+    tests kept in one process (they share module fixtures); none if ``extra`` chose."""
+    if any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in extra):
+        return []
+    workers = min(4, os.cpu_count() or 1)
+    return ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
+
+
 def cmd_test(extra: list[str]) -> int:
     python = ensure_env()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -62,7 +72,7 @@ def cmd_test(extra: list[str]) -> int:
         ("ruff format", [python, "-m", "ruff", "format", "--check", "."]),
         ("import contracts", [_bin("lint-imports")]),
         ("mypy", [python, "-m", "mypy"]),
-        ("pytest", [python, "-m", "pytest", *extra]),
+        ("pytest", [python, "-m", "pytest", *_test_processes(extra), *extra]),
     ]
     failed = [name for name, args in steps if _run(args) != 0]
     if failed:
