@@ -271,10 +271,14 @@ def _load(loader: BulkLoader, runner: JobRunner, rows: dict[str, Any]) -> int:
 
 def _make_unique(loader: BulkLoader, plans: list[AccountPlan], seed: int) -> None:
     """Chunks plan names and credit codes independently: settle the rare clashes."""
+    changes = []
     for plan in make_unique(plans, seed):
         full, initials = search_keys(plan.name)
-        loader.execute(
-            "UPDATE customers SET name = ?, name_key = ?, name_pinyin = ?, name_initials = ?, "
-            "credit_code = ? WHERE id = ?",
-            (plan.name, normalize_name(plan.name), full, initials, plan.credit_code, plan.id),
+        changes.append(
+            (plan.name, normalize_name(plan.name), full, initials, plan.credit_code, plan.id)
         )
+    loader.execute_many(
+        "UPDATE customers SET name = ?, name_key = ?, name_pinyin = ?, name_initials = ?, "
+        "credit_code = ? WHERE id = ?",
+        changes,
+    )
