@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import KpiMonthSum
@@ -159,21 +159,32 @@ def _add_stage(session: Session, family: Family, sign: int) -> None:
         )
 
 
+_SUM_COLUMNS = "(dim, month, code, key, product, bucket, n, d)"
+_ADD_ON_CONFLICT = (
+    "ON CONFLICT (dim, month, code, key, product, bucket) "
+    "DO UPDATE SET n = n + excluded.n, d = d + excluded.d"
+)
+
+
+def _rollup(dim: Dimension) -> tuple[str, dict[str, Any]]:
+    """SELECT of ``temp.kpi_delta`` summed into ``kpi_month_sums`` rows of ``dim``."""
+    column = KEY_COLUMN[dim]
+    sql = (
+        f"SELECT :dim, month, code, {column}, "
+        "CASE WHEN code = 'K13' THEN coalesce(product, '') ELSE '' END, "
+        "coalesce(bucket, ''), sum(n), sum(d) FROM temp.kpi_delta "
+        f"WHERE {column} IS NOT NULL AND (scope IS NULL OR scope = :scope) "
+        "GROUP BY 2, 3, 4, 5, 6"
+    )
+    return sql, {"dim": dim.value, "scope": TARGET_SCOPE.get(dim)}
+
+
 def apply_delta(session: Session) -> None:
     """Add ``temp.kpi_delta`` to ``kpi_month_sums`` for every dimension, then empty it."""
-    for dim, column in KEY_COLUMN.items():
+    for dim in KEY_COLUMN:
+        select, params = _rollup(dim)
         session.execute(
-            text(
-                "INSERT INTO kpi_month_sums (dim, month, code, key, product, bucket, n, d) "
-                f"SELECT :dim, month, code, {column}, "
-                "CASE WHEN code = 'K13' THEN coalesce(product, '') ELSE '' END, "
-                "coalesce(bucket, ''), sum(n), sum(d) FROM temp.kpi_delta "
-                f"WHERE {column} IS NOT NULL AND (scope IS NULL OR scope = :scope) "
-                "GROUP BY 2, 3, 4, 5, 6 "
-                "ON CONFLICT (dim, month, code, key, product, bucket) "
-                "DO UPDATE SET n = n + excluded.n, d = d + excluded.d"
-            ),
-            {"dim": dim.value, "scope": TARGET_SCOPE.get(dim)},
+            text(f"INSERT INTO kpi_month_sums {_SUM_COLUMNS} {select} {_ADD_ON_CONFLICT}"), params
         )
     session.execute(text("DELETE FROM temp.kpi_delta"))
 
@@ -328,9 +339,10 @@ def rebuild(session: Session, *, readers: Engine | None = None) -> Marker:
     caller's transaction).
 
     With ``readers`` (the engine of the same database file, every row to count already
-    committed) the families are summed two at a time on read connections of their own,
-    so both cores count (SQLite works one statement per connection; the sums of a bulk
-    load's 20M rows take minutes). Hazard: rows the caller's transaction wrote and did
+    committed) the families are summed into summary rows two at a time on read
+    connections of their own, so both cores count and group (SQLite works one statement
+    per connection; the sums of a bulk load's 20M rows take minutes), and this
+    transaction only adds the rows up. Hazard: rows the caller's transaction wrote and did
     not commit are not seen that way.
     """
     marker = _state_range(session)
@@ -344,12 +356,12 @@ def rebuild(session: Session, *, readers: Engine | None = None) -> Marker:
             _count(session, family, "1", 1, params)
             apply_delta(session)
     else:
+        add = f"INSERT INTO kpi_month_sums {_SUM_COLUMNS} VALUES ({', '.join('?' * 8)}) "
         with ThreadPoolExecutor(max_workers=READERS) as pool:
             sums = [pool.submit(_sums_apart, readers, marker, days, f) for f in SUMMARY_FAMILIES]
-            for family, found in zip(SUMMARY_FAMILIES, sums, strict=True):
-                _stage_rows(session, family, found.result())
-                _add_stage(session, family, 1)
-                apply_delta(session)
+            for found in sums:
+                if rows := found.result():
+                    session.connection().exec_driver_sql(add + _ADD_ON_CONFLICT, rows)
     session.execute(text("DROP TABLE IF EXISTS temp.kpi_stage"))
     _write_marker(session, marker)
     return marker
@@ -360,24 +372,20 @@ READERS = 2
 
 def _sums_apart(
     readers: Engine, marker: Marker, days: tuple[date | None, date | None], family: Family
-) -> list[Row[Any]]:
-    """:func:`_staged` of every row of ``family``, on a read connection of its own (its
-    own TEMP tables: the marker's boundaries, the calendar of the confirmation ``days``)."""
+) -> list[tuple[Any, ...]]:
+    """The ``kpi_month_sums`` rows of every row of ``family`` (every dimension), summed on
+    a read connection of its own: its own TEMP tables (the marker's boundaries, the
+    calendar of the confirmation ``days``, the delta), so the grouping of one family runs
+    beside another's and the writer only adds the results up."""
     with Session(readers) as session:
         prepare(session, marker)
-        params = _params(session, *days)
-        return list(session.execute(text(_staged(family, "1")), params).all())
-
-
-def _stage_rows(session: Session, family: Family, rows: list[Row[Any]]) -> None:
-    """``temp.kpi_stage`` holding ``rows`` (as :func:`_count` would have made it)."""
-    sums = [f"n{i}, d{i}" for i in range(len(family.codes))]
-    columns = f"month, {_KEYS}, {', '.join(sums)}"
-    session.execute(text("DROP TABLE IF EXISTS temp.kpi_stage"))
-    session.execute(text(f"CREATE TEMP TABLE kpi_stage ({columns})"))
-    if rows:
-        marks = ", ".join("?" * len(rows[0]))
-        session.connection().exec_driver_sql(
-            f"INSERT INTO temp.kpi_stage ({columns}) VALUES ({marks})",
-            [tuple(r) for r in rows],
-        )
+        session.execute(text("DELETE FROM temp.kpi_delta"))  # a pooled connection's leftovers
+        _count(session, family, "1", 1, _params(session, *days))
+        rows = [
+            tuple(row)
+            for dim in KEY_COLUMN
+            for row in session.execute(text(_rollup(dim)[0]), _rollup(dim)[1])
+        ]
+        session.execute(text("DELETE FROM temp.kpi_delta"))
+        session.execute(text("DROP TABLE IF EXISTS temp.kpi_stage"))
+        return rows
