@@ -43,9 +43,16 @@ def test_a_cycle_dropped_on_a_worker_is_collected_on_the_gui_thread(qtbot: Any) 
     thread.join()
     assert Cyclic.collected_on == []  # the worker's allocations collected nothing
 
-    ballast = [[] for _ in range(gc.get_threshold()[0] + 1)]  # the GUI thread works on
-    qtbot.waitUntil(lambda: Cyclic.collected_on != [], timeout=5000)
-    del ballast
+    ballast: list[list[int]] = []
+
+    def gui_thread_works_on() -> bool:
+        # Allocations count towards a collection, frees of older objects count against
+        # it: keep allocating until the timer has collected.
+        ballast.extend([] for _ in range(gc.get_threshold()[0] + 1))
+        return Cyclic.collected_on != []
+
+    qtbot.waitUntil(gui_thread_works_on, timeout=15_000)  # an older generation: ~11 ticks
+    ballast.clear()
     assert Cyclic.collected_on == [threading.get_ident()]
 
 
