@@ -381,11 +381,10 @@ def _sums_apart(
         prepare(session, marker)
         session.execute(text("DELETE FROM temp.kpi_delta"))  # a pooled connection's leftovers
         _count(session, family, "1", 1, _params(session, *days))
-        rows = [
-            tuple(row)
-            for dim in KEY_COLUMN
-            for row in session.execute(text(_rollup(dim)[0]), _rollup(dim)[1])
-        ]
+        rows: list[tuple[Any, ...]] = []
+        for dim in KEY_COLUMN:
+            select, params = _rollup(dim)
+            rows.extend(tuple(row) for row in session.execute(text(select), params))
         session.execute(text("DELETE FROM temp.kpi_delta"))
         session.execute(text("DROP TABLE IF EXISTS temp.kpi_stage"))
         return rows
