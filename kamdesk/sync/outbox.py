@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Table, Update, and_, bindparam, delete, func, select, update
+from sqlalchemy import Select, Table, Update, and_, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import SYNCED_TABLES, OutboxEntry, SyncBatch, SyncRejection
@@ -91,13 +91,19 @@ def _insert(session: Session, entries: list[dict[str, Any]]) -> int:
     return count
 
 
+def _waiting(after: int = 0) -> Select[tuple[SyncBatch]]:
+    """The unacknowledged batches numbered after ``after``, in sending order."""
+    return (
+        select(SyncBatch)
+        .where(SyncBatch.acked_at.is_(None), SyncBatch.batch_seq > after)
+        .order_by(SyncBatch.batch_seq)
+    )
+
+
 def next_batch(session: Session, after: int | None = None) -> SyncBatch | None:
     """The batch to send: the first unacknowledged one (numbered after ``after``, the
     batch already on its way), else newly frozen entries, else None."""
-    waiting_query = select(SyncBatch).where(SyncBatch.acked_at.is_(None))
-    if after is not None:
-        waiting_query = waiting_query.where(SyncBatch.batch_seq > after)
-    waiting = session.scalars(waiting_query.order_by(SyncBatch.batch_seq)).first()
+    waiting = session.scalars(_waiting(after or 0)).first()
     if waiting is not None:
         return waiting
     entries = session.execute(  # the stored JSON text's length bounds the payload's bytes
@@ -130,15 +136,12 @@ def renumber(session: Session, expected: int) -> None:
     """Number the unacknowledged batches from ``expected`` on, keeping their order (after
     a gap answer: this database was restored, so rows of the batches HQ applied in
     between may be missing here and must not be left out of pulls)."""
-    waiting = session.scalars(
-        select(SyncBatch).where(SyncBatch.acked_at.is_(None)).order_by(SyncBatch.batch_seq)
-    ).all()
-    numbers = {batch.batch_id: expected + i for i, batch in enumerate(waiting)}
-    for batch in reversed(waiting):  # the last first: numbers stay unique on the way
+    waiting = session.scalars(_waiting()).all()
+    for i in reversed(range(len(waiting))):  # the last first: numbers stay unique on the way
         session.execute(
             update(SyncBatch)
-            .where(SyncBatch.batch_id == batch.batch_id)
-            .values(batch_seq=numbers[batch.batch_id])
+            .where(SyncBatch.batch_id == waiting[i].batch_id)
+            .values(batch_seq=expected + i)
         )
     state.advance(session, state.LAST_BATCH_SEQ, expected + len(waiting) - 1)
     state.advance(session, state.HELD_FROM, expected)
