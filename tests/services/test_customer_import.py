@@ -126,9 +126,10 @@ def test_every_problem_of_a_row_is_reported_and_nothing_is_written(
         assert fragment in text
     assert report.rows[1].accepted
     dup = report.rows[2]
-    assert dup.duplicate and any(" 3 " in p for p in dup.problems)  # same name key as row 3
-    assert any("杭州已有客户有限公司" in p for p in dup.problems)  # same credit code
-    assert report.rows[3].duplicate  # same name once normalised
+    assert dup.duplicate and any("杭州已有客户有限公司" in p for p in dup.problems)  # same code
+    # Row 3's name but for the legal form is no reason to refuse: the credit code decides.
+    assert not any(" 3 " in p for p in dup.problems)
+    assert report.rows[3].duplicate  # the same name, spelled with brackets
     assert (report.accepted, report.rejected, report.duplicates) == (1, 3, 2)
 
 
@@ -150,6 +151,27 @@ def test_near_identical_names_are_imported_with_a_warning(desk: Desk, tmp_path: 
     assert any("杭州西湖鑫瑞科技发展有限公司" in w and "相似" in w for w in near_account.warnings)
     assert plain.warnings == ()
     assert any("第 3 行" in w for w in near_row.warnings)
+
+
+def test_a_group_and_its_subsidiary_are_two_accounts_with_a_warning(
+    desk: Desk, tmp_path: Path
+) -> None:
+    add_account(desk, "杭州万向实业有限公司", owner=desk.am)
+    codes = _codes(3, seed=33)
+    path = _book(
+        tmp_path / "group.xlsx",
+        ["客户名称", "统一社会信用代码"],
+        [
+            ["杭州万向实业集团有限公司", codes[0]],  # the group of the stored account
+            ["宁波港口物流股份有限公司", codes[1]],
+            ["宁波港口物流有限公司", codes[2]],  # row 3's name but for the legal form
+        ],
+    )
+    report = CustomerImportService(desk.engine).run(path, desk.leader, dry_run=False)
+    assert report.committed and _customers(desk) == 4 and report.duplicates == 0
+    group, _, other_form = report.rows
+    assert any("杭州万向实业有限公司" in w and "100%" in w for w in group.warnings)
+    assert any("第 3 行" in w and "100%" in w for w in other_form.warnings)
 
 
 def test_a_sheet_without_the_required_columns_is_refused(desk: Desk, tmp_path: Path) -> None:

@@ -40,10 +40,17 @@ _TRAILING_LATIN_FORM = re.compile(
 _STEPS = (_LEGAL_FORMS, _TRAILING_COMPANY, _TRAILING_LATIN_FORM, _TRAILING_GROUP)
 
 
+def spelling_key(name: str) -> str:
+    """The name with only its spelling folded: width, case, spaces, punctuation and
+    brackets — legal forms kept. Two names with the same spelling key are one name
+    typed twice; :func:`normalize_name` goes further."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return _NOT_WORD.sub("", folded)
+
+
 def normalize_name(name: str) -> str:
     """The comparison key of a company name (see the module docstring)."""
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
-    key = _NOT_WORD.sub("", folded)
+    key = spelling_key(name)
     while True:
         stripped = key
         for step in _STEPS:
