@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import gettext
 import threading
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "kamdesk"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -59,6 +61,13 @@ def tr(message: str, /, **params: object) -> str:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return message.format(**params)
+
+
+def label(labels: Mapping[Any, str], code: str) -> str:
+    """The translated label of ``code`` in an N_-marked table (StrEnum keys match a
+    code); an unknown code is shown as it is."""
+    text = labels.get(code)
+    return tr(text) if text is not None else code
 
 
 def ntr(singular: str, plural: str, n: int, /, **params: object) -> str:

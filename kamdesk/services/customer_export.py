@@ -2,7 +2,8 @@
 
 Every workbook is streamed by :mod:`kamdesk.reports.flat_xlsx` (rows go to disk as
 they are written, so 100k rows cost no more memory than ten) with a frozen, filterable
-header. No cell can ever be a formula: text is always an inline string, so
+header. Codes are written as their labels (类别 本地大客户, not ``local_key``). No
+cell can ever be a formula: text is always an inline string, so
 ``=HYPERLINK(...)`` typed into a customer name comes back as that text.
 
 :meth:`CustomerExportService.export` writes *every* account the customer list shows
@@ -21,13 +22,15 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from kamdesk.domain.customers.classification import CATEGORY_LABELS, LEVEL_LABELS
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.errors import KamdeskError, define
-from kamdesk.i18n import N_, tr
+from kamdesk.i18n import N_, label, tr
 from kamdesk.reports.flat_xlsx import FlatWorkbook
 from kamdesk.services.actor import Actor
 from kamdesk.services.audit import events
 from kamdesk.services.customer_columns import COLUMNS, PROBLEM_HEADER, Column
+from kamdesk.services.customer_file.vocabulary import STATUS_LABELS
 from kamdesk.services.customer_list import CustomerFilter, CustomerListService, CustomerRow
 from kamdesk.services.sheet_import import ImportReport
 from kamdesk.services.uow import write_session
@@ -109,12 +112,12 @@ def _export_values(row: CustomerRow) -> tuple[Any, ...]:
         row.name,
         row.credit_code,
         row.grade,
-        row.category,
-        row.level,
+        label(CATEGORY_LABELS, row.category),
+        label(LEVEL_LABELS, row.level),
         row.industry_group,
         row.owner,
         row.phone,
-        row.status,
+        label(STATUS_LABELS, row.status),
         row.last_visit_on,
         row.churn_score,
         row.monthly_spend,

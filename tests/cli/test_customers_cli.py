@@ -95,6 +95,10 @@ def test_template_import_and_export_round_trip(
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     names = [row[0].value for row in ws.iter_rows(min_row=2)]
     assert '=HYPERLINK("http://evil","点我")' in names
+    shown = {(r[3].value, r[4].value, r[8].value) for r in ws.iter_rows(min_row=2)}
+    categories, levels, states = (set(column) for column in zip(*shown, strict=True))
+    assert "本地大客户" in categories and {"本地级", "省级"} & levels and "在网" in states
+    assert not any(text.isascii() for text in categories | levels | states)  # no codes
     with zipfile.ZipFile(exported) as archive:
         assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
 

@@ -51,7 +51,7 @@ from kamdesk.domain.workorders.vocabulary import (
     ReturnReason,
     StepState,
 )
-from kamdesk.i18n import tr
+from kamdesk.i18n import label, tr
 from kamdesk.reports import workorder_context as rc
 from kamdesk.reports.verify import compare, read_pdf_stamp
 from kamdesk.reports.workorder_pdf import render_workorder_pdf
@@ -64,11 +64,6 @@ from kamdesk.services.workorders.types import FORM_IMPORTANCE_LABELS, PrintResul
 
 Clock = Callable[[], datetime]
 _OUTCOME_LABELS = {o.value: RESOURCE_OUTCOME_LABELS[o] for o in ResourceOutcome}
-
-
-def _label(labels: dict[str, str], code: str) -> str:
-    template = labels.get(code)
-    return tr(template) if template is not None else code
 
 
 def _stamp(event: WorkOrderEvent | None, names: dict[str, str]) -> rc.ActorStamp | None:
@@ -99,9 +94,7 @@ def _resource(
         confirmed_by=names.get(event.actor_id, event.actor_id),
         confirmed_at=event.at,
         note=detail_text if isinstance(detail_text, str) else "",
-        result_label=_label(
-            {o.value: RESOURCE_OUTCOME_LABELS[o] for o in ResourceOutcome}, outcome
-        ),
+        result_label=label({o.value: RESOURCE_OUTCOME_LABELS[o] for o in ResourceOutcome}, outcome),
     )
 
 
@@ -121,7 +114,7 @@ def _steps(s: Session, order_id: str) -> tuple[dict[str, int], tuple[rc.Dispatch
             deadline=step.deadline_at,
             state=step.state,
             done_at=step.done_at,
-            state_label=_label(step_labels, step.state),
+            state_label=label(step_labels, step.state),
         )
         for step, name in rows
     )
@@ -143,7 +136,7 @@ def _returns(
             raised_at=row.raised_at,
             raised_by=names.get(row.raised_by or "", row.raised_by or ""),
             step_seq=None if row.step_id is None else step_seqs.get(row.step_id),
-            reason_label=_label(reasons, row.reason),
+            reason_label=label(reasons, row.reason),
         )
         for row in rows
     )
@@ -234,7 +227,7 @@ def build_context(
         signatures=_signatures(s, order.id),
         attachments=tuple(rc.Attachment(a.filename, a.sha256, a.size) for a in attachments),
         kind_label=tr(ORDER_KIND_LABELS[kind]),
-        importance_label=_label(FORM_IMPORTANCE_LABELS, order.importance),
+        importance_label=label(FORM_IMPORTANCE_LABELS, order.importance),
         audit_head=audit_head,
     )
 

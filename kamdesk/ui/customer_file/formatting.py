@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from kamdesk.domain.clock import local
-from kamdesk.i18n import tr
 
 ERROR_STYLE = "color: #b3261e;"
 NOTE_STYLE = "color: #5b6775;"
@@ -25,9 +22,3 @@ def day(value: date | None) -> str:
 
 def instant(value: datetime | None) -> str:
     return "" if value is None else local(value).strftime("%Y-%m-%d %H:%M")
-
-
-def label(labels: Mapping[Any, str], code: str) -> str:
-    """The translated label of ``code`` in an N_-marked table (StrEnum keys match)."""
-    text = labels.get(code)
-    return tr(text) if text is not None else code
