@@ -11,16 +11,20 @@
 3. a ``<!DOCTYPE`` in the prologue of any XML part (entity expansion, external
    entities) — refused before any parser runs; openpyxl itself parses through
    defusedxml (it uses it whenever it is importable, which is checked here);
-4. merged cells on the sheet read;
-5. then openpyxl in read-only, values-only mode: a declared size beyond
-   :data:`MAX_ROWS` rows or :data:`MAX_COLUMNS` columns is refused from the
-   sheet's dimension, and the rows read are bounded by the same limits whatever the
-   dimension claims.
+4. every worksheet part streamed once with a byte scan, before openpyxl sees it:
+   more than :data:`MAX_ROWS` rows holding anything is refused, whatever the sheet's
+   dimension claims (openpyxl parses a whole sheet that declares no dimension just
+   to size it: a million rows took 10 s); merged cells on the sheet read are refused;
+5. then openpyxl in read-only mode: a declared size beyond :data:`MAX_ROWS` rows or
+   :data:`MAX_COLUMNS` columns is refused from the sheet's dimension, and the rows
+   read are bounded by the same limits.
 
 Guarantees: nothing is decompressed beyond what the zip directory declares (Python's
 zipfile stops at the declared size and checks the CRC), and every refusal happens
 before a single row reaches the caller. Empty rows are skipped; values are returned as
-openpyxl gives them (str, int, float, bool, datetime, None), never evaluated.
+openpyxl gives them (str, int, float, bool, datetime, None), never evaluated: a
+formula cell is its formula's text (``=1+1``), not the value Excel cached for it, so
+the caller can flag it and store it as text.
 """
 
 from __future__ import annotations
@@ -95,6 +99,9 @@ define(
 _SAFE_PART = re.compile(r"^[A-Za-z0-9_%\-\[\]. ]+(?:/[A-Za-z0-9_%\-\[\]. ]+)*$")
 _MACRO_TYPES = (b"macroEnabled", b"vbaProject", b"application/vnd.ms-office.activeX")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([^"]{1,40})"')
+_FILLED_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*(?<!/)>")
+"""A row element with content (an empty ``<row .../>`` holds nothing)."""
+_WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _CHUNK = 1024 * 1024
 
 
@@ -115,8 +122,9 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}"
 
 
-def check_archive(path: Path) -> None:
-    """Steps 1-3 of the module docstring; raises on the first problem found."""
+def check_archive(path: Path) -> dict[str, SheetScan]:
+    """Steps 1-4 of the module docstring; raises on the first problem found. Returns
+    what the scan found in each worksheet part."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -129,6 +137,11 @@ def check_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             _check_directory(archive.infolist())
             _check_parts(archive)
+            return {
+                name: scan_sheet(archive, name)
+                for name in archive.namelist()
+                if _WORKSHEET.match(name)
+            }
     except zipfile.BadZipFile as exc:
         raise KamdeskError("xlsx.not_xlsx", name=path.name) from exc
 
@@ -172,31 +185,52 @@ def _check_parts(archive: zipfile.ZipFile) -> None:
                 raise KamdeskError("xlsx.unsafe_xml")
 
 
-def merged_cells(path: Path, part_name: str) -> list[str]:
-    """The merged ranges declared in one worksheet part, streamed in chunks."""
-    found: list[str] = []
+@dataclass(frozen=True)
+class SheetScan:
+    """One worksheet part as the byte scan saw it."""
+
+    rows: int  # row elements with content, the header's included
+    merges: list[str]  # merged ranges, as declared
+
+
+def scan_sheet(archive: zipfile.ZipFile, part_name: str) -> SheetScan:
+    """One worksheet part streamed in chunks: refused past :data:`MAX_ROWS` + 1 filled
+    rows (the header and the data)."""
+    merges: list[str] = []
+    rows = 0
     tail = b""
-    with zipfile.ZipFile(path) as archive, archive.open(part_name) as stream:
+    with archive.open(part_name) as stream:
         while chunk := stream.read(_CHUNK):
             data = tail + chunk
-            found.extend(m.decode("ascii", "replace") for m in _MERGE.findall(data))
+            rows += len(_FILLED_ROW.findall(data))
+            if rows > MAX_ROWS + 1:
+                raise KamdeskError("xlsx.too_many_rows", count=f"{MAX_ROWS}+", limit=MAX_ROWS)
+            merges.extend(m.decode("ascii", "replace") for m in _MERGE.findall(data))
             # Keep the end of the chunk for a tag cut in half; never count a match twice.
-            last = data.rfind(b"<")
-            tail = data[last:] if last >= 0 and not _MERGE.match(data, last) else b""
-    return found
+            tail = _unfinished_tag(data)
+    return SheetScan(rows, merges)
+
+
+def _unfinished_tag(data: bytes) -> bytes:
+    """The end of ``data`` from its last tag when that tag may be cut by the chunk's
+    end (a complete row or merge tag there was counted already)."""
+    last = data.rfind(b"<")
+    if last < 0 or _FILLED_ROW.match(data, last) or _MERGE.match(data, last):
+        return b""
+    return data[last:]
 
 
 def read_first_sheet(
     path: Path, *, progress: Progress | None = None, cancel: CancelCheck | None = None
 ) -> SheetData:
     """The first worksheet of ``path`` after every check of the module docstring."""
-    check_archive(path)
+    scans = check_archive(path)
     import openpyxl
 
     if openpyxl.DEFUSEDXML is not True:
         raise KamdeskError("xlsx.no_defusedxml")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except KamdeskError:
         raise
     except Exception as exc:  # openpyxl and defusedxml raise many kinds
@@ -205,12 +239,10 @@ def read_first_sheet(
         if not workbook.worksheets:
             raise KamdeskError("xlsx.no_sheet")
         sheet = workbook.worksheets[0]
-        part = getattr(sheet, "_worksheet_path", None)
-        if isinstance(part, str):
-            merged = merged_cells(path, part)
-            if merged:
-                raise KamdeskError("xlsx.merged", cells=", ".join(merged[:5]))
-        return _read(sheet, progress, cancel)
+        scan = scans.get(getattr(sheet, "_worksheet_path", ""), SheetScan(0, []))
+        if scan.merges:
+            raise KamdeskError("xlsx.merged", cells=", ".join(scan.merges[:5]))
+        return _read(sheet, scan.rows, progress, cancel)
     except KamdeskError:
         raise
     except Exception as exc:
@@ -228,7 +260,9 @@ def _unreadable(exc: Exception) -> KamdeskError:
     return KamdeskError("xlsx.unreadable", error=str(exc)[:200] or type(exc).__name__)
 
 
-def _read(sheet: Any, progress: Progress | None, cancel: CancelCheck | None) -> SheetData:
+def _read(
+    sheet: Any, scanned_rows: int, progress: Progress | None, cancel: CancelCheck | None
+) -> SheetData:
     declared_rows = sheet.max_row or 0
     declared_columns = sheet.max_column or 0
     if declared_rows > MAX_ROWS + 1:
@@ -246,7 +280,8 @@ def _read(sheet: Any, progress: Progress | None, cancel: CancelCheck | None) -> 
         if number % 1000 == 0:
             check_cancel(cancel)
             if progress is not None:
-                progress(number, max(declared_rows, number), sheet.title)
+                total = min(max(declared_rows, scanned_rows, number), MAX_ROWS + 1)
+                progress(number, max(total, number), sheet.title)
         trimmed = tuple(values[:width]) + (None,) * (width - len(values))
         if any(_present(v) for v in trimmed):
             if len(found) >= MAX_ROWS:

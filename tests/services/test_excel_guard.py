@@ -151,6 +151,29 @@ def test_a_far_away_cell_without_dimension_stops_at_the_limit(tmp_path: Path, qu
     assert sheet.rows == ()
 
 
+@pytest.fixture(scope="module")
+def million_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A million filled rows and no dimension: openpyxl would parse them all to size it."""
+    rows = "".join(f"<row r='{i}'><c r='A{i}'><v>1</v></c></row>" for i in range(2, 1_000_002))
+    body = "<row r='1'>" + _inline("A1", "客户名称") + "</row>" + rows
+    return _package(tmp_path_factory.mktemp("million") / "million.xlsx", _sheet(body))
+
+
+def test_a_million_rows_without_dimension_are_refused(million_rows: Path, quick: None) -> None:
+    error = _refused(million_rows, "xlsx.too_many_rows")
+    assert "200000" in error.message()
+
+
+def test_a_formula_cell_is_read_as_its_formula_not_its_cached_value(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["客户名称", "月消费"])
+    sheet.append(["=1+1", '="浙江"&"公式科技"'])  # real formulas, as Excel saves them
+    book.save(tmp_path / "formula.xlsx")
+    read = read_first_sheet(tmp_path / "formula.xlsx")
+    assert read.rows == ((2, ("=1+1", '="浙江"&"公式科技"')),)
+
+
 def test_sixteen_thousand_columns_are_refused(tmp_path: Path, quick: None) -> None:
     body = "<row r='1'>" + _inline("A1", "客户名称") + _inline("XFD1", "x") + "</row>"
     path = _package(tmp_path / "wide.xlsx", _sheet(body, dimension="A1:XFD1"))

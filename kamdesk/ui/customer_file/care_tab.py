@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from kamdesk.i18n import tr
+from kamdesk.i18n import label, tr
 from kamdesk.services.customer_file.views import CareActionView
 from kamdesk.services.customer_file.vocabulary import (
     CARE_KIND_LABELS,
@@ -15,7 +15,7 @@ from kamdesk.services.customer_file.vocabulary import (
 )
 from kamdesk.ui.customer_file.care_dialog import CareDialog
 from kamdesk.ui.customer_file.context import FileContext
-from kamdesk.ui.customer_file.formatting import day, instant, label
+from kamdesk.ui.customer_file.formatting import day, instant
 from kamdesk.ui.customer_file.records_tab import RecordsTab
 
 

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from kamdesk.i18n import tr
+from kamdesk.i18n import label, tr
 from kamdesk.services.customer_file.complaints import next_state
 from kamdesk.services.customer_file.views import ComplaintView
 from kamdesk.services.customer_file.vocabulary import COMPLAINT_STATE_LABELS
 from kamdesk.ui.customer_file.complaint_dialog import ComplaintDialog
 from kamdesk.ui.customer_file.complaint_step_dialog import STEP_TITLES, ComplaintStepDialog
 from kamdesk.ui.customer_file.context import FileContext
-from kamdesk.ui.customer_file.formatting import instant, label
+from kamdesk.ui.customer_file.formatting import instant
 from kamdesk.ui.customer_file.records_tab import RecordsTab
 
 

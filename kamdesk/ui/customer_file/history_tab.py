@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from kamdesk.i18n import N_, tr
+from kamdesk.i18n import N_, label, tr
 from kamdesk.services.customer_file.views import HistoryEntry
-from kamdesk.ui.customer_file.formatting import NOTE_STYLE, instant, label
+from kamdesk.ui.customer_file.formatting import NOTE_STYLE, instant
 from kamdesk.ui.customer_file.record_table import RecordTable, RecordTableModel, Row
 
 ENTITY_LABELS = {

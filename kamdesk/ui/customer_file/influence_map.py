@@ -15,10 +15,9 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from kamdesk.i18n import tr
+from kamdesk.i18n import label, tr
 from kamdesk.services.customer_file.views import KeyPersonView
 from kamdesk.services.customer_file.vocabulary import DECISION_ROLE_LABELS, DecisionRole
-from kamdesk.ui.customer_file.formatting import label
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 180.0, 52.0, 24.0, 40.0, 16.0
 ROLE_COLOURS: dict[str, QColor] = {

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QScrollArea, QSplitter, QWidget
 
-from kamdesk.i18n import tr
+from kamdesk.i18n import label, tr
 from kamdesk.services.customer_file.views import KeyPersonView
 from kamdesk.services.customer_file.vocabulary import DECISION_ROLE_LABELS, TIER_LABELS
 from kamdesk.ui.customer_file.context import FileContext
-from kamdesk.ui.customer_file.formatting import instant, label
+from kamdesk.ui.customer_file.formatting import instant
 from kamdesk.ui.customer_file.influence_map import InfluenceMap
 from kamdesk.ui.customer_file.key_person_dialog import KeyPersonDialog
 from kamdesk.ui.customer_file.records_tab import RecordsTab

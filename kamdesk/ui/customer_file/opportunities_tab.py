@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from kamdesk.domain.customers.funnel import next_stages
-from kamdesk.i18n import tr
+from kamdesk.i18n import label, tr
 from kamdesk.services.customer_file.views import OpportunityView
 from kamdesk.services.customer_file.vocabulary import (
     FUNNEL_CLOSED,
@@ -16,7 +16,7 @@ from kamdesk.services.customer_file.vocabulary import (
     FunnelStage,
 )
 from kamdesk.ui.customer_file.context import FileContext
-from kamdesk.ui.customer_file.formatting import day, instant, label, money
+from kamdesk.ui.customer_file.formatting import day, instant, money
 from kamdesk.ui.customer_file.inputs import code_combo, combo_value
 from kamdesk.ui.customer_file.opportunity_dialog import OpportunityDialog
 from kamdesk.ui.customer_file.records_tab import RecordsTab

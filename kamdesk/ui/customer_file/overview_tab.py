@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
 
 from kamdesk.domain.customers.classification import CATEGORY_LABELS, LEVEL_LABELS
 from kamdesk.domain.customers.reasons import describe
-from kamdesk.i18n import tr
+from kamdesk.i18n import label, tr
 from kamdesk.services.customer_file.views import CustomerOverview
 from kamdesk.services.customer_file.vocabulary import STATUS_LABELS, CustomerStatus
 from kamdesk.ui.customer_file.customer_form import CustomerForm
-from kamdesk.ui.customer_file.formatting import NOTE_STYLE, day, instant, label, money
+from kamdesk.ui.customer_file.formatting import NOTE_STYLE, day, instant, money
 from kamdesk.ui.customer_file.record_table import RecordTable, RecordTableModel, Row
 from kamdesk.ui.customer_file.revenue_chart import RevenueChart
 

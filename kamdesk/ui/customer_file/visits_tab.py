@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from kamdesk.i18n import tr
+from kamdesk.i18n import label, tr
 from kamdesk.services.customer_file.views import VisitView
 from kamdesk.services.customer_file.vocabulary import VISIT_STATUS_LABELS, VisitStatus
 from kamdesk.ui.customer_file.context import FileContext
-from kamdesk.ui.customer_file.formatting import NOTE_STYLE, instant, label
+from kamdesk.ui.customer_file.formatting import NOTE_STYLE, instant
 from kamdesk.ui.customer_file.records_tab import RecordsTab
 from kamdesk.ui.customer_file.visit_dialog import VisitDialog
 

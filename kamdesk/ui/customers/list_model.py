@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor
 from kamdesk.domain.customers.churn import ChurnRisk
 from kamdesk.domain.customers.classification import CATEGORY_LABELS, LEVEL_LABELS
 from kamdesk.domain.customers.visits import VisitState
-from kamdesk.i18n import N_, tr
+from kamdesk.i18n import N_, label, tr
 from kamdesk.services.actor import Actor
 from kamdesk.services.customer_list import (
     CustomerFilter,
@@ -34,7 +34,7 @@ from kamdesk.services.customer_list import (
     ListSnapshot,
     SortKey,
 )
-from kamdesk.ui.customer_file.formatting import day, label, money
+from kamdesk.ui.customer_file.formatting import day, money
 from kamdesk.ui.paged_model import Index, PagedTableModel
 from kamdesk.ui.tasks import TaskHandle, TaskRunner
 
