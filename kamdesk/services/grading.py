@@ -40,7 +40,14 @@ from decimal import ROUND_DOWN, Decimal
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from kamdesk.db.models import Customer, GradeHistory, GradingRuleSet, IndustryGroup, RevenueMonth
+from kamdesk.db.models import (
+    Customer,
+    GradeHistory,
+    GradingRuleSet,
+    IndustryGroup,
+    RevenueMonth,
+    Setting,
+)
 from kamdesk.domain.clock import local, utcnow
 from kamdesk.domain.customers.classification import (
     AccountLevel,
@@ -62,6 +69,8 @@ PARTY_GOVERNMENT_MILITARY_GROUP = KeyAccountCategory.PARTY_GOVERNMENT_MILITARY.v
 """Industry-group code of party, government and military bodies."""
 SPEND_MONTHS = 3
 CHUNK = 1_000
+REGRADED_FOR = "grading.regraded_for"
+"""Setting: :func:`regrade_mark` of the last complete :meth:`GradingService.regrade_all`."""
 OPEN_STATUS = "active"
 FEN = Decimal("0.01")
 
@@ -126,6 +135,13 @@ def published_rules(session: Session, at: datetime) -> PublishedRules:
     if row is None:
         return PublishedRules(GradingRules.from_dict(DEFAULT_GRADING_RULES), 0)
     return PublishedRules(GradingRules.from_dict(row.rules), int(row.version))
+
+
+def regrade_mark(session: Session, at: datetime) -> str:
+    """What a complete regrade on ``at`` was done for: the version of the rules in
+    force and the local month (``"3@2026-11"``)."""
+    version = published_rules(session, at).version
+    return f"{version}@{local(at):%Y-%m}"
 
 
 def regrade(session: Session, customer_id: str, at: datetime) -> GradeOutcome | None:
@@ -333,6 +349,34 @@ class GradingService:
                     done, total, tr("Regraded {done} of {total} accounts", done=done, total=total)
                 )
         return RegradeSummary(accounts=done, changed=changed, rule_version=version)
+
+    def regrade_if_due(
+        self,
+        *,
+        at: datetime | None = None,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> RegradeSummary | None:
+        """Regrade every open account when the rules in force or the month changed since
+        the last complete regrade (an HQ rule set published or come into force; a new
+        month moves the billed months the spend is read from); ``None`` when not due.
+        The first call on a database only marks it: accounts are graded when written.
+
+        Guarantee: the mark of a complete regrade is written only after its last chunk,
+        so an interrupted one runs again in full at the next call.
+        """
+        when = at or utcnow()
+        with write_session(self._engine) as s:
+            due = regrade_mark(s, when)
+            done = s.scalar(select(Setting.value).where(Setting.key == REGRADED_FOR))
+            if done is None:  # a new database: every account was graded when written
+                s.add(Setting(key=REGRADED_FOR, value=due))
+        if done in (None, due):
+            return None
+        summary = self.regrade_all(at=when, progress=progress, cancel=cancel)
+        with write_session(self._engine) as s:
+            s.merge(Setting(key=REGRADED_FOR, value=due))
+        return summary
 
     def history(
         self, customer_id: str, actor: Actor | None = None

@@ -39,6 +39,7 @@ from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_
 from kamdesk.services.actor import Actor
 from kamdesk.services.audit.sync_trail import ChainTrail
+from kamdesk.services.grading import GradingService
 from kamdesk.services.personal_data import masked, may_read_contacts
 from kamdesk.services.scope import SCOPED_MODELS, UNSCOPED
 from kamdesk.services.uow import read_session, write_session
@@ -135,6 +136,8 @@ class RejectionView:
 
 
 class SyncService:
+    """Registration, sync rounds, their history, conflicts and rejections."""
+
     def __init__(self, engine: Engine, client_factory: ClientFactory | None = None) -> None:
         self.engine = engine
         trail = ChainTrail()
@@ -158,7 +161,16 @@ class SyncService:
     def sync_now(
         self, progress: Progress | None = None, cancel: CancelCheck | None = None
     ) -> SyncReport:
-        return self._sync.sync_once(progress=progress, cancel=cancel)
+        """One sync round, then the regrade of every account when it is due (rules
+        published by HQ came into force, or a new month began:
+        :meth:`GradingService.regrade_if_due`), reported through the same progress.
+
+        Hazard: the first round of a month on a 100k-account desktop regrades them all
+        (about 40 s) before it returns; the round's own work is already committed.
+        """
+        report = self._sync.sync_once(progress=progress, cancel=cancel)
+        GradingService(self.engine).regrade_if_due(progress=progress, cancel=cancel)
+        return report
 
     def status(self) -> SyncStatus:
         with read_session(self.engine) as s:

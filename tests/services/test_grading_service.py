@@ -185,6 +185,44 @@ def test_regrade_all_reports_progress_and_stops_on_cancel(desk: Desk) -> None:
         assert set(s.scalars(select(Customer.grade))) == {"B"}
 
 
+def test_everyone_is_regraded_once_when_new_rules_come_into_force_or_a_month_begins(
+    desk: Desk,
+) -> None:
+    ids = [
+        add_account(desk, f"客户{i}", owner=desk.am, grade="C", monthly_bills=(10_000,) * 3)
+        for i in range(3)
+    ]
+    service = GradingService(desk.engine)
+    assert service.regrade_if_due(at=NOW) is None  # a new database is only marked
+
+    def grades() -> set[str]:
+        with read_session(desk.engine) as s:
+            return set(s.scalars(select(Customer.grade).where(Customer.id.in_(ids))))
+
+    assert grades() == {"C"}
+    stricter = json.loads(json.dumps(DEFAULT_GRADING_RULES))
+    stricter["grade_cutoffs"] = {"A": "95", "B": "90"}
+    with write_session(desk.engine) as s:
+        s.add(
+            GradingRuleSet(
+                version=2, effective_from=date(2026, 12, 1), rules=stricter, published_at=NOW
+            )
+        )
+    assert service.regrade_if_due(at=NOW + timedelta(hours=1)) is None  # not in force yet
+    december = NOW + timedelta(days=12)
+    with pytest.raises(Cancelled):  # an interrupted regrade is not marked as done
+        service.regrade_if_due(at=december, cancel=lambda: True)
+    summary = service.regrade_if_due(at=december)
+    assert summary is not None and (summary.accounts, summary.rule_version) == (3, 2)
+    assert service.regrade_if_due(at=december + timedelta(days=3)) is None
+    assert service.regrade_if_due(at=december + timedelta(days=31)) is not None  # January
+    with write_session(desk.engine) as s:
+        for row in s.scalars(select(GradingRuleSet)):
+            row.deleted_at = NOW  # HQ withdrew the rules: the defaults grade B again
+    summary = service.regrade_if_due(at=december + timedelta(days=32))
+    assert summary is not None and summary.rule_version == 0 and grades() == {"B"}
+
+
 def test_demo_groups_are_scored_by_the_default_rules() -> None:
     scores = DEFAULT_GRADING_RULES["industry_scores"]
     assert {g.code for g in INDUSTRY_GROUPS} == set(scores)

@@ -89,6 +89,9 @@ def test_opening_shows_the_account(open_file: Any, customer_id: str) -> None:
         window.tabs.isTabEnabled(i) for i in range(window.tabs.count())
     )
     assert len(window.overview_tab.chart.points) == 12
+    history = window.overview_tab.grade_history.records  # graded when created
+    assert history.rowCount() == 1
+    assert history.index(0, 1).data() == window.file.overview.grade
     assert not window.dirty
 
 

@@ -15,6 +15,7 @@ from kamdesk.db.models import (
     Branch,
     Customer,
     CustomerProduct,
+    GradeHistory,
     IndustryGroup,
     Product,
     RevenueMonth,
@@ -28,12 +29,14 @@ from kamdesk.services.customer_file.views import (
     Choice,
     CustomerOverview,
     FileChoices,
+    GradeChange,
     ProductInUse,
     RevenuePoint,
 )
 from kamdesk.services.reason_json import reasons_from_json
 
 FEN = Decimal("0.01")
+GRADE_HISTORY_SHOWN = 24
 
 
 def revenue_window(now: datetime) -> list[date]:
@@ -114,6 +117,26 @@ def read_overview(session: Session, customer: Customer, now: datetime) -> Custom
         churn_reasons=reasons_from_json(customer.churn_reasons),
         products=products,
         revenue=revenue,
+        grade_history=_grade_history(session, customer.id),
+    )
+
+
+def _grade_history(session: Session, customer_id: str) -> tuple[GradeChange, ...]:
+    rows = session.execute(
+        select(
+            GradeHistory.computed_at,
+            GradeHistory.grade,
+            GradeHistory.category,
+            GradeHistory.score,
+            GradeHistory.rule_version,
+        )
+        .where(GradeHistory.customer_id == customer_id, GradeHistory.deleted_at.is_(None))
+        .order_by(GradeHistory.computed_at.desc(), GradeHistory.id.desc())
+        .limit(GRADE_HISTORY_SHOWN)
+    ).all()
+    return tuple(
+        GradeChange(at, grade, category, Decimal(str(score)).quantize(FEN), version)
+        for at, grade, category, score, version in rows
     )
 
 

@@ -49,6 +49,17 @@ class ProductInUse:
 
 
 @dataclass(frozen=True)
+class GradeChange:
+    """One grading of the account that changed its grade or category (grade history)."""
+
+    computed_at: datetime
+    grade: str
+    category: str
+    score: Decimal
+    rule_version: int
+
+
+@dataclass(frozen=True)
 class RevenuePoint:
     month: date  # first day of the month
     amount: Decimal
@@ -88,6 +99,7 @@ class CustomerOverview:
     churn_reasons: tuple[Reason, ...]
     products: tuple[ProductInUse, ...]
     revenue: tuple[RevenuePoint, ...]  # 12 months, oldest first, zero where none billed
+    grade_history: tuple[GradeChange, ...] = ()  # newest first, the last GRADE_HISTORY_SHOWN
 
     @property
     def revenue_total(self) -> Decimal:

@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from kamdesk.domain.clock import local
 from kamdesk.domain.customers.names import normalize_name
 from kamdesk.domain.hlc import Stamp
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel, no_progress
@@ -44,7 +45,11 @@ from kamdesk.services.demo.jobs import Job
 from kamdesk.services.demo.loader import BulkLoader
 from kamdesk.services.demo.orders_gen import ORDER_TABLES
 from kamdesk.services.demo.plans_gen import forecast_rows, target_rows
-from kamdesk.services.demo.reference_gen import build_reference, months_before
+from kamdesk.services.demo.reference_gen import (
+    GRADING_RULES_VERSION,
+    build_reference,
+    months_before,
+)
 from kamdesk.services.demo.runner import JobRunner, default_workers
 from kamdesk.services.demo.signatures import signature_pool
 from kamdesk.services.demo.spec import DemoSpec, DemoSummary
@@ -56,6 +61,7 @@ from kamdesk.services.demo.timetext import (
     month_start,
     to_date,
 )
+from kamdesk.services.grading import REGRADED_FOR
 from kamdesk.services.kpi import KpiService
 
 define({"demo.not_empty": N_("Demo data only goes into a new, empty database.")})
@@ -104,7 +110,9 @@ def _setting(spec: DemoSpec, complete: bool) -> dict[str, list[tuple[object, ...
         "now": spec.now.isoformat(),
         "complete": complete,
     }
-    return {"settings": [(SETTING_KEY, json.dumps(value))]}
+    # The accounts are graded as of spec.now under the demo's published rules.
+    graded = f"{GRADING_RULES_VERSION}@{local(spec.now):%Y-%m}"
+    return {"settings": [(SETTING_KEY, json.dumps(value)), (REGRADED_FOR, json.dumps(graded))]}
 
 
 def _facts(plans: list[AccountPlan]) -> tuple[AccountFacts, ...]:
@@ -216,7 +224,7 @@ def generate_demo(
     report.step(100, tr("Demo database ready."))
     order = (*ACCOUNT_TABLES, *ORDER_TABLES)
     counts = dict(loader.counts)
-    counts["settings"] = 1
+    counts["settings"] = len(_setting(spec, complete=True)["settings"])
     rows = tuple(sorted(counts.items(), key=lambda kv: (kv[0] not in order, kv[0])))
     return DemoSummary(spec, rows, time.perf_counter() - started, tuple(phases))
 

@@ -27,6 +27,8 @@ from kamdesk.services.demo.timetext import DAY, day_index, day_text_of, db
 from kamdesk.services.demo.vocab_people import STAFF_TITLES
 
 ACCOUNTS_PER_AM = 80
+GRADING_RULES_VERSION = 1
+"""Version of the grading rule set the demo publishes (the default rules)."""
 Rows = dict[str, list[tuple[object, ...]]]
 
 
@@ -152,7 +154,8 @@ def build_reference(
          catalog.WORKING)
     )  # fmt: skip
     rows["grading_rule_sets"].append(
-        (mint(), *sync, 1, "2025-01-01", json.dumps(DEFAULT_GRADING_RULES, ensure_ascii=False),
+        (mint(), *sync, GRADING_RULES_VERSION, "2025-01-01",
+         json.dumps(DEFAULT_GRADING_RULES, ensure_ascii=False),
          stamp)
     )  # fmt: skip
     rows["incentive_schedules"].append(

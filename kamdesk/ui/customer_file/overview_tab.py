@@ -64,6 +64,14 @@ class OverviewTab(QWidget):
                 frozenset({1}),
             )
         )
+        self.grade_history = RecordTable(
+            RecordTableModel(
+                [tr("Graded on"), tr("Grade"), tr("Category"), tr("Score"), tr("Rule version")],
+                frozenset({3, 4}),
+            )
+        )
+        self.grade_history.setAccessibleName(tr("Grade history"))
+        self.grade_history.setMaximumHeight(140)
         self.products.setAccessibleName(tr("Products in use"))
         self.products.setMaximumHeight(160)
         self.revenue_title = QLabel()
@@ -74,6 +82,8 @@ class OverviewTab(QWidget):
             self.status_label,
             self.grade_label,
             self.grade_reasons,
+            QLabel(tr("Grade history")),
+            self.grade_history,
             self.churn_label,
             self.churn_reasons,
             self.facts_label,
@@ -115,6 +125,21 @@ class OverviewTab(QWidget):
             )
         )
         self.grade_reasons.setText("\n".join(f"• {describe(r)}" for r in o.grade_reasons))
+        self.grade_history.records.set_rows(
+            [
+                Row(
+                    str(i),
+                    (
+                        instant(g.computed_at),
+                        g.grade,
+                        label(CATEGORY_LABELS, g.category),
+                        f"{g.score:.2f}",
+                        str(g.rule_version) if g.rule_version else tr("defaults"),
+                    ),
+                )
+                for i, g in enumerate(o.grade_history)
+            ]
+        )
         self.churn_label.setText(tr("Churn warning score: {score}", score=o.churn_score))
         self.churn_reasons.setText("\n".join(f"• {describe(r)}" for r in o.churn_reasons))
         self.facts_label.setText(
