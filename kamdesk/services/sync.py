@@ -43,6 +43,7 @@ from kamdesk.services.grading import GradingService
 from kamdesk.services.personal_data import masked, may_read_contacts
 from kamdesk.services.scope import SCOPED_MODELS, UNSCOPED
 from kamdesk.services.uow import read_session, write_session
+from kamdesk.services.workorders.deadlines import refresh_deadlines
 from kamdesk.sync import state
 from kamdesk.sync.capture import DEVICE_ID_KEY
 from kamdesk.sync.engine import ClientFactory, SyncEngine, SyncReport
@@ -170,6 +171,7 @@ class SyncService:
         """
         report = self._sync.sync_once(progress=progress, cancel=cancel)
         GradingService(self.engine).regrade_if_due(progress=progress, cancel=cancel)
+        refresh_deadlines(self.engine, progress=progress, cancel=cancel)
         return report
 
     def status(self) -> SyncStatus:
