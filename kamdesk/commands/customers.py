@@ -24,7 +24,8 @@ from sqlalchemy import Engine
 
 from kamdesk.commands.common import cli_actor, db_option, open_engine, progress_printer
 from kamdesk.domain.customers.churn import ChurnRisk
-from kamdesk.domain.customers.classification import Grade
+from kamdesk.domain.customers.classification import AccountLevel, Grade, KeyAccountCategory
+from kamdesk.domain.customers.visits import VisitState
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.services.customers_query.filters import AccountStatus
@@ -39,6 +40,9 @@ define(
 _GRADES = [grade.value for grade in Grade]
 _RISKS = [risk.value for risk in ChurnRisk]
 _STATUSES = [status.value for status in AccountStatus]
+_CATEGORIES = [category.value for category in KeyAccountCategory]
+_LEVELS = [level.value for level in AccountLevel]
+_VISITS = [visit.value for visit in VisitState]
 
 
 def _import(args: argparse.Namespace, engine: Engine) -> tuple[ImportReport, str]:
@@ -113,6 +117,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
         query = CustomerFilter(
             text=args.search or "",
             grade=args.grade,
+            category=args.category,
+            level=args.level,
+            visit=args.visit,
             churn_risk=args.churn_risk,
             status=args.status,
             industry_group_id=_choice_id(
@@ -177,6 +184,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     customers.add_argument("out", metavar="OUT.xlsx", type=Path, help=tr("file to write"))
     customers.add_argument("--search", help=tr("name, credit code, phone or pinyin"))
     customers.add_argument("--grade", choices=_GRADES, help=tr("only this grade"))
+    customers.add_argument("--category", choices=_CATEGORIES, help=tr("only this category"))
+    customers.add_argument("--level", choices=_LEVELS, help=tr("only this level"))
+    customers.add_argument(
+        "--visit", choices=_VISITS, help=tr("only accounts whose visit is ok, due soon or overdue")
+    )
     customers.add_argument("--churn-risk", choices=_RISKS, help=tr("only this churn risk"))
     customers.add_argument(
         "--status", choices=_STATUSES, default="active", help=tr("active, left or all accounts")

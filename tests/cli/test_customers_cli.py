@@ -105,6 +105,11 @@ def test_template_import_and_export_round_trip(
     code, _, _ = _run(capsys, "export", "customers", str(exported), "--grade", "A", *db)
     only_a = openpyxl.load_workbook(exported).worksheets[0]
     assert code == 0 and {r[2].value for r in only_a.iter_rows(min_row=2)} <= {"A"}
+    args = ("--level", "local", "--visit", "overdue")
+    code, _, _ = _run(capsys, "export", "customers", str(exported), *args, *db)
+    narrowed = list(openpyxl.load_workbook(exported).worksheets[0].iter_rows(min_row=2))
+    assert code == 0 and 0 < len(narrowed) < before
+    assert {r[4].value for r in narrowed} == {"本地级"}
 
 
 def test_a_hostile_file_exits_1_with_a_message(
