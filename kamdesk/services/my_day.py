@@ -12,7 +12,9 @@ Sections, each over the open accounts of the actor's scope (:mod:`scope`):
 - complaints: open complaints past their deadline or due within 24 hours;
 - churn: accounts at medium or high churn risk (:mod:`churn`; live, or from the
   list's cache above :data:`LIVE_CHURN_LIMIT` accounts);
-- agreements: an account's latest-ending live agreement that ends within 60 days.
+- agreements: an account's latest-ending live agreement that ends within 60 days;
+- orders: work orders of those accounts whose promised-time clock runs and which are
+  past their deadline or due within 24 hours (the orders list's own test).
 
 Every line carries its account's id and name. A section keeps its
 :data:`LINE_LIMIT` most urgent lines and says how many there are in all, so a
@@ -30,12 +32,22 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, Engine, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from kamdesk.db.models import Agreement, AwareDateTime, CareAction, Complaint, Customer, KeyPerson
+from kamdesk.db.models import (
+    Agreement,
+    AwareDateTime,
+    CareAction,
+    Complaint,
+    Customer,
+    KeyPerson,
+    Product,
+    WorkOrder,
+)
 from kamdesk.domain.clock import local, start_of_day, utcnow
 from kamdesk.domain.customers.churn import ChurnRisk, ChurnRules
 from kamdesk.domain.customers.classification import Grade
 from kamdesk.domain.customers.reasons import Reason, describe
 from kamdesk.domain.customers.visits import DEFAULT_DUE_SOON_DAYS, VisitState, visit_status
+from kamdesk.domain.workorders.vocabulary import CLOCK_STATES
 from kamdesk.i18n import N_, tr
 from kamdesk.services.actor import Actor
 from kamdesk.services.churn import grade_or_c, scope_warnings
@@ -49,6 +61,7 @@ LIVE_CHURN_LIMIT = 5_000
 """Up to this many open accounts in scope, churn is assessed live; above it (a leader
 of a big branch) the cached ``churn_score``/``churn_reasons`` the list shows are read."""
 COMPLAINT_NEAR = timedelta(hours=24)
+ORDER_NEAR = timedelta(hours=24)
 AGREEMENT_DAYS = 60
 AGREEMENT_URGENT_DAYS = 14
 PLANNED = "planned"
@@ -61,6 +74,7 @@ class Section(StrEnum):
     COMPLAINTS = "complaints"
     CHURN = "churn"
     AGREEMENTS = "agreements"
+    ORDERS = "orders"
 
 
 SECTION_TITLES: dict[Section, str] = {
@@ -69,6 +83,7 @@ SECTION_TITLES: dict[Section, str] = {
     Section.COMPLAINTS: N_("Complaints near or past their deadline"),
     Section.CHURN: N_("Churn warnings"),
     Section.AGREEMENTS: N_("Agreements ending within 60 days"),
+    Section.ORDERS: N_("Work orders near or past their deadline"),
 }
 
 
@@ -137,6 +152,7 @@ class MyDayService:
                 builder.complaints(),
                 builder.churn(),
                 builder.agreements(),
+                builder.orders(),
             )
         return MyDay(actor.name, actor.role, local(when).date(), sections)
 
@@ -402,3 +418,43 @@ class _Builder:
                 )
             )
         return self._section(Section.AGREEMENTS, lines)
+
+    def orders(self) -> DaySection:
+        rows = self.s.execute(
+            select(
+                WorkOrder.id,
+                WorkOrder.order_no,
+                WorkOrder.due_at,
+                Product.name.label("product"),
+                Customer.id.label("customer_id"),
+                Customer.name,
+                Customer.grade,
+            )
+            .join(Customer, Customer.id == WorkOrder.customer_id)
+            .join(Product, Product.id == WorkOrder.product_id)
+            .where(account_scope(self.actor))
+            .where(WorkOrder.deleted_at.is_(None))
+            .where(WorkOrder.state.in_([state.value for state in CLOCK_STATES]))
+            .where(WorkOrder.due_at <= self.at + ORDER_NEAR)
+            .order_by(WorkOrder.due_at, WorkOrder.id)
+        )
+        lines = []
+        for row in rows:
+            past = row.due_at < self.at
+            template = (
+                N_("Order {order} ({product}) is past its deadline")
+                if past
+                else N_("Order {order} ({product}) is due within 24 hours")
+            )
+            lines.append(
+                DayLine(
+                    row.customer_id,
+                    row.name,
+                    row.grade,
+                    tr(template, order=row.order_no, product=row.product),
+                    Urgency.URGENT if past else Urgency.SOON,
+                    row.due_at,
+                    row.id,
+                )
+            )
+        return self._section(Section.ORDERS, lines)
