@@ -77,4 +77,5 @@ def test_my_day_lists_orders_near_and_past_their_deadline(tmp_path: Path) -> Non
 
 def _order_lines(day: MyDay) -> dict[str, Urgency]:
     """Order number → urgency of the 我的一天 order lines."""
-    return {line.text.split()[1]: line.urgency for line in day.section(Section.ORDERS).lines}
+    lines = day.section(Section.ORDERS).lines
+    return {re.findall(r"[A-Z]{2}\d{10,}", line.text)[0]: line.urgency for line in lines}
