@@ -51,6 +51,19 @@ def cli_actor(engine: Engine) -> Actor:
     return actor
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1, else a clear usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            tr("'{text}' is not a whole number of at least 1", text=text)
+        )
+    return value
+
+
 def db_option(parser: argparse.ArgumentParser) -> None:
     """Accept ``--db`` after the verb too (``kamdesk orders list --db FILE``)."""
     parser.add_argument(

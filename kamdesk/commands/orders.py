@@ -18,7 +18,7 @@ import logging
 import sys
 from pathlib import Path
 
-from kamdesk.commands.common import db_option, open_engine
+from kamdesk.commands.common import db_option, open_engine, positive_int
 from kamdesk.domain.workorders.vocabulary import State
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import tr
@@ -29,14 +29,13 @@ _UNREADABLE = frozenset({"reports.pdf_unreadable", "reports.pdf_not_stamped"})
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from kamdesk.services.workorders import OrderQuery, WorkOrderService
+    from kamdesk.services.workorders import OrderQuery, OrderSort, WorkOrderService
 
     engine = open_engine(args)
     try:
         states = (State(args.state),) if args.state else ()
-        rows = WorkOrderService(engine).list_orders(
-            None, OrderQuery(states=states), offset=0, limit=args.limit
-        )
+        query = OrderQuery(states=states, sort=OrderSort.CREATED, descending=True)
+        rows = WorkOrderService(engine).list_orders(None, query, offset=0, limit=args.limit)
     finally:
         engine.dispose()
     for row in rows:
@@ -119,7 +118,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing.add_argument(
         "--state", choices=[s.value for s in State], help=tr("only orders in this state")
     )
-    listing.add_argument("--limit", type=int, default=100, help=tr("at most this many orders"))
+    listing.add_argument(
+        "--limit", type=positive_int, default=100, help=tr("at most this many orders")
+    )
     db_option(listing)
     listing.set_defaults(func=_cmd_list)
 

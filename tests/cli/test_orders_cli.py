@@ -61,7 +61,7 @@ def test_list_prints_order_numbers_first_then_state_and_customer(
     db = sqlite3.connect(demo_db)
     newest = db.execute(
         "SELECT o.order_no, o.state, c.name FROM work_orders o "
-        "JOIN customers c ON c.id = o.customer_id ORDER BY o.order_no DESC LIMIT 7"
+        "JOIN customers c ON c.id = o.customer_id ORDER BY o.created_at DESC, o.id DESC LIMIT 7"
     ).fetchall()
     assert [tuple(line.split("\t")) for line in lines] == newest
 
@@ -69,6 +69,10 @@ def test_list_prints_order_numbers_first_then_state_and_customer(
     archived = db.execute("SELECT count(*) FROM work_orders WHERE state = 'archived'").fetchone()
     assert code == 0 and len(out.splitlines()) == min(archived[0], 100)
     assert {line.split("\t")[1] for line in out.splitlines()} == {"archived"}
+
+    with pytest.raises(SystemExit) as refused:
+        _run(capsys, "--db", str(demo_db), "orders", "list", "--limit", "-1")
+    assert refused.value.code == 2 and "-1" in capsys.readouterr().err
 
 
 def test_pdf_then_verify_then_an_edit_is_named(
