@@ -22,13 +22,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kamdesk.domain.clock import local
 from kamdesk.domain.workorders.events import Actor, WorkOrderEvent
 from kamdesk.domain.workorders.machine import check_event
+from kamdesk.domain.workorders.rules import PublishedPolicy, WorkOrderPolicy, policy_in_force
 from kamdesk.domain.workorders.view import replay
 from kamdesk.domain.workorders.vocabulary import Role
 from kamdesk.errors import KamdeskError
@@ -38,6 +42,8 @@ from kamdesk.hq.devices import DeviceIdentity
 from kamdesk.hq.models import SyncPushBatch
 from kamdesk.sync.messages import ACCEPTED, REJECTED, ConflictRecord, PushOp, PushRequest
 from kamdesk.sync.policies import POLICIES, Policy
+
+POLICIES_TABLE = "workorder_policies"
 
 EVENTS = "work_order_events"
 ORDER_TABLES = frozenset(t for t, p in POLICIES.items() if p is Policy.TRANSITION_LOG)
@@ -89,6 +95,7 @@ class _Applier:
         self.now_ms = time.time_ns() // 1_000_000
         self.conflicts: list[ConflictRecord] = []
         self.refused_orders: set[str] = set()
+        self._policies: tuple[PublishedPolicy, ...] | None = None
 
     def apply(self, batch: PushRequest) -> dict[str, Any]:
         self.batch_seq = batch.batch_seq
@@ -180,7 +187,22 @@ class _Applier:
         if any(e.seq >= event.seq for e in accepted):
             raise KamdeskError("sync.transition_taken", seq=event.seq)
         view = replay(accepted) if accepted else None
-        check_event(view, event, self._actor(event))
+        check_event(view, event, self._actor(event), self._policy(event.at))
+
+    def _policy(self, at: datetime) -> WorkOrderPolicy:
+        """The work-order policy HQ published to the branch, in force at ``at`` (the
+        desktop decided with the same one)."""
+        if self._policies is None:
+            self._policies = tuple(
+                PublishedPolicy(
+                    int(row.payload["version"]),
+                    date.fromisoformat(str(row.payload["effective_from"])),
+                    Decimal(str(row.payload["leader_value_threshold"])),
+                )
+                for row in self.rows.table(POLICIES_TABLE)
+                if not row.deleted
+            )
+        return policy_in_force(self._policies, local(at).date())
 
     def _actor(self, event: WorkOrderEvent) -> Actor:
         """The author as HQ's staff directory knows them; the event's claim when unknown."""

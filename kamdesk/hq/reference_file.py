@@ -42,6 +42,7 @@ PUBLISHABLE = (
     "calendar_overrides",
     "targets",
     "incentive_schedules",
+    "workorder_policies",
 )
 """Reference tables in the order they are published (rows they point to come first)."""
 

@@ -186,6 +186,7 @@ class RowSet:
         self._groups: dict[Key, list[StoredRow]] = {}
         self._new: dict[Key, StoredRow] = {}
         self._changed: dict[Key, StoredRow] = {}
+        self._whole: set[str] = set()
 
     def load(self, keys: Iterable[Key]) -> None:
         """Read the rows ``keys`` name that are not in the set yet (one query per table)."""
@@ -258,6 +259,14 @@ class RowSet:
         """The rows of ``table`` whose ``group_key`` is ``group``, this transaction's view."""
         self.load_groups(table, [group])
         return list(self._groups[(table, group)])
+
+    def table(self, table: str) -> list[StoredRow]:
+        """Every row of ``table`` in the branch, this transaction's view. Hazard: reads
+        the table whole; for small reference tables only."""
+        if table not in self._whole:
+            self._read(SyncRow.table_name == table)
+            self._whole.add(table)
+        return [row for (name, _), row in self._rows.items() if name == table and row is not None]
 
     def add(self, row: StoredRow) -> None:
         key = (row.table_name, row.row_id)

@@ -32,6 +32,7 @@ POLICIES: dict[str, Policy] = {
     "calendar_overrides": Policy.REFERENCE,
     "targets": Policy.REFERENCE,
     "incentive_schedules": Policy.REFERENCE,
+    "workorder_policies": Policy.REFERENCE,
     # the customer file: edited by several people, merged per field
     "customers": Policy.FIELD_LWW,
     "customer_products": Policy.FIELD_LWW,

@@ -213,6 +213,16 @@ COLUMNS: dict[str, dict[str, str]] = {
         "deleted_at": "instant",
         "deleted_by": "str",
     },
+    "workorder_policies": {
+        "version": "int+",
+        "effective_from": "date+",
+        "leader_value_threshold": "money+",
+        "published_at": "instant+",
+        "created_at": "instant!",
+        "updated_at": "instant!",
+        "deleted_at": "instant",
+        "deleted_by": "str",
+    },
     "industry_groups": {
         "code": "str+",
         "name": "str+",

@@ -477,3 +477,20 @@ def test_replay_refuses_a_damaged_log():
         assert err.value.code == "workorder.corrupt_log"
     with pytest.raises(KamdeskError):
         replay([])
+
+
+def test_the_policy_in_force_is_the_highest_version_effective_that_day() -> None:
+    from datetime import date
+
+    from kamdesk.domain.workorders import DEFAULT_POLICY, PublishedPolicy, policy_in_force
+
+    published = [
+        PublishedPolicy(1, date(2025, 1, 1), Decimal("50000.00")),
+        PublishedPolicy(3, date(2027, 1, 1), Decimal("80000.00")),
+        PublishedPolicy(2, date(2026, 7, 1), Decimal("20000.00")),
+    ]
+    assert policy_in_force([], date(2026, 11, 30)) == DEFAULT_POLICY
+    assert policy_in_force(published, date(2024, 12, 31)) == DEFAULT_POLICY
+    assert policy_in_force(published, date(2026, 6, 30)).leader_value_threshold == 50000
+    assert policy_in_force(published, date(2026, 11, 30)).leader_value_threshold == 20000
+    assert policy_in_force(published, date(2027, 1, 1)).leader_value_threshold == 80000

@@ -4,13 +4,17 @@ desktops; publishing the same file again changes nothing; a bad file is refused.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from kamdesk.domain.workorders import Action, State
 from kamdesk.hq.cli import main
-from tests.hq.sync_world import World
+from kamdesk.services.actor import Actor
+from kamdesk.services.workorders import DemandForm, WorkOrderService
+from tests.hq.sync_world import World, add_customer
 
 PRODUCT = {
     "id": "prod-mpls",
@@ -104,3 +108,39 @@ def test_publish_refuses_tables_that_are_not_reference_data(
     source.write_text(json.dumps({"products": [{"code": "X"}]}), encoding="utf-8")
     status, _, err = _run(capsys, "publish", str(source), "--db", hq_world.db_url)
     assert (status, err) == (1, f"Error: Row 1 of products in {source} has no id.\n")
+
+
+def test_a_published_leader_threshold_steers_desk_and_hq_alike(
+    hq_world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refs = hq_world.branch()
+    desk = hq_world.desk(refs, "a")
+    manager = {
+        "id": f"{refs.code}-im", "branch_id": refs.code, "login": f"{refs.code}-im",
+        "name": "周经理", "role": "industry_manager", "industry_group_id": refs.group_id,
+        "workstation_id": None, "password_hash": None, "hired_on": None, "title": "",
+        "mobile": "", "email": "", "active": True,
+    }  # fmt: skip
+    policy = {
+        "id": "policy-1", "version": 1, "effective_from": "2025-01-01",
+        "leader_value_threshold": "5000.00", "published_at": "2025-01-01T00:00:00+00:00",
+    }  # fmt: skip
+    source = tmp_path / "policy.json"
+    source.write_text(
+        json.dumps({"staff": [manager], "workorder_policies": [policy]}), encoding="utf-8"
+    )
+    status, _, _ = _run(
+        capsys, "publish", str(source), "--branch", refs.code, "--db", hq_world.db_url
+    )
+    assert status == 0 and desk.sync.sync_now().complete
+
+    service = WorkOrderService(desk.engine)
+    customer_id = add_customer(desk, refs, "门槛客户")  # grade B
+    form = DemandForm(customer_id=customer_id, product_id=refs.product_id, value=Decimal("8000"))
+    order = service.create_draft(refs.am, form)
+    order = service.act(refs.am, order.order_id, Action.SUBMIT, {"note": ""}, order.seq)
+    im = Actor(manager["id"], manager["name"], "industry_manager", refs.branch_id, refs.group_id)
+    order = service.act(im, order.order_id, Action.REVIEW_APPROVE, {"note": ""}, order.seq)
+    assert order.state is State.LEADER_REVIEW  # ¥8,000 is above the published ¥5,000
+    report = desk.sync.sync_now()
+    assert report.complete and report.rejected == 0  # HQ decided with the same policy

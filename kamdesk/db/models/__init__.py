@@ -46,6 +46,7 @@ from kamdesk.db.models.reference import (
     SlaRule,
     Staff,
     Target,
+    WorkOrderPolicySet,
     Workstation,
 )
 
@@ -97,6 +98,7 @@ __all__ = [
     "Visit",
     "WorkOrder",
     "WorkOrderEvent",
+    "WorkOrderPolicySet",
     "WorkOrderStep",
     "Workstation",
 ]

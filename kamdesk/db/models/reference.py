@@ -116,6 +116,18 @@ class IncentiveScheduleSet(Synced, Base):
     published_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 
+class WorkOrderPolicySet(Synced, Base):
+    """A published version of the work-order policy: the value above which a reviewed
+    order needs the leader's approval (:func:`kamdesk.domain.workorders.policy_in_force`)."""
+
+    __tablename__ = "workorder_policies"
+
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    effective_from: Mapped[date] = mapped_column(Date)
+    leader_value_threshold: Mapped[Decimal] = mapped_column(Money)
+    published_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
 class CalendarOverride(Synced, Base):
     """HQ override of China's official working calendar for one day."""
 

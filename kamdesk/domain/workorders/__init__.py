@@ -14,7 +14,13 @@ from kamdesk.domain.workorders.machine import (
     create_order,
     possible_actions,
 )
-from kamdesk.domain.workorders.rules import DEFAULT_POLICY, RULES, WorkOrderPolicy
+from kamdesk.domain.workorders.rules import (
+    DEFAULT_POLICY,
+    RULES,
+    PublishedPolicy,
+    WorkOrderPolicy,
+    policy_in_force,
+)
 from kamdesk.domain.workorders.view import OrderView, ReturnRecord, StepView, advance, replay
 from kamdesk.domain.workorders.vocabulary import (
     Action,
@@ -40,6 +46,7 @@ __all__ = [
     "Importance",
     "OrderKind",
     "OrderView",
+    "PublishedPolicy",
     "ResourceOutcome",
     "ReturnReason",
     "ReturnRecord",
@@ -54,6 +61,7 @@ __all__ = [
     "apply",
     "check_event",
     "create_order",
+    "policy_in_force",
     "possible_actions",
     "replay",
 ]

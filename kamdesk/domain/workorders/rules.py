@@ -9,8 +9,9 @@ unless it is a resource-confirmation request, which goes on without the leader.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from kamdesk.domain.workorders.vocabulary import (
@@ -38,6 +39,27 @@ class WorkOrderPolicy:
 
 
 DEFAULT_POLICY = WorkOrderPolicy()
+
+
+@dataclass(frozen=True)
+class PublishedPolicy:
+    """One version of the work-order policy as HQ published it."""
+
+    version: int
+    effective_from: date
+    leader_value_threshold: Decimal
+
+
+def policy_in_force(published: Iterable[PublishedPolicy], day: date) -> WorkOrderPolicy:
+    """The policy of the highest version effective on ``day`` (a local day); KAMDesk's
+    defaults when none is. Desktops and HQ both decide with it, so an order's
+    importance is the same on both sides."""
+    current = max(
+        (p for p in published if p.effective_from <= day), key=lambda p: p.version, default=None
+    )
+    if current is None:
+        return DEFAULT_POLICY
+    return WorkOrderPolicy(leader_value_threshold=current.leader_value_threshold)
 
 
 def importance(

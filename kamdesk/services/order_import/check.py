@@ -24,6 +24,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from kamdesk.db.models import Product
+from kamdesk.domain.clock import local
 from kamdesk.domain.customers.credit_code import normalize_credit_code
 from kamdesk.domain.customers.names import normalize_name
 from kamdesk.domain.progress import CancelCheck, Progress
@@ -31,6 +32,7 @@ from kamdesk.domain.sla import MAX_PROMISED_DAYS, Promise, SlaMode
 from kamdesk.domain.workorders import DispatchMode, OrderKind, Role
 from kamdesk.domain.workorders.events import Actor as DomainActor
 from kamdesk.domain.workorders.payloads import LONG_TEXT, SHORT_TEXT
+from kamdesk.domain.workorders.rules import policy_in_force
 from kamdesk.domain.workorders.vocabulary import ROLE_LABELS
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
@@ -363,7 +365,8 @@ def _check_row(
             resolution=tr(IMPORTED_RESOLUTION),
         )
         try:
-            replay_past(order_no, past)
+            policy = policy_in_force(d.policies, local(past.issued_at).date())
+            replay_past(order_no, past, policy)
         except KamdeskError as error:
             row.problems.append(
                 KamdeskError("order_import.refused", message=error.message()).message()

@@ -24,9 +24,11 @@ from kamdesk.domain.customers.names import normalize_name
 from kamdesk.domain.sla import Promise
 from kamdesk.domain.workorders import Role
 from kamdesk.domain.workorders.events import Actor as DomainActor
+from kamdesk.domain.workorders.rules import PublishedPolicy
 from kamdesk.services.actor import Actor
 from kamdesk.services.customer_columns import header_key
 from kamdesk.services.scope import UNSCOPED
+from kamdesk.services.workorders import store
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Directory:
     clerk: DomainActor | None
     center: DomainActor | None
     order_nos: set[str]
+    policies: tuple[PublishedPolicy, ...]  # the work-order policies HQ published
     seen: dict[str, int] = field(default_factory=dict)
     promises: dict[tuple[str, str], Promise] = field(default_factory=dict)
     loaded: dict[str, Customer] = field(default_factory=dict)
@@ -146,6 +149,7 @@ def load_directory(session: Session, actor: Actor, now: datetime) -> Directory:
     order_nos = set(session.scalars(select(WorkOrder.order_no), execution_options={UNSCOPED: True}))
     return Directory(
         now=now,
+        policies=store.published_policies(session),
         codes=codes,
         names=names,
         products=products,

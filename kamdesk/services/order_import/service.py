@@ -36,6 +36,7 @@ from kamdesk.domain.ids import uuid7
 from kamdesk.domain.progress import CancelCheck, Progress
 from kamdesk.domain.working_calendar import WorkingCalendar
 from kamdesk.domain.workorders import Role
+from kamdesk.domain.workorders.rules import WorkOrderPolicy, policy_in_force
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
 from kamdesk.services.actor import Actor
@@ -112,6 +113,7 @@ def _save(
 ) -> None:
     calendar = store.working_calendar(session)
     stations = store.workstations(session, actor.branch_id)
+    policies = store.published_policies(session)
     products = {p.form.product_id: session.get(Product, p.form.product_id) for p in plans}
     for start in range(0, len(plans), SAVE_BATCH):
         handlers: dict[str, str] = {}
@@ -119,7 +121,8 @@ def _save(
             for done, plan in enumerate(plans[start : start + SAVE_BATCH], start=start + 1):
                 # a cancel rolls the whole import back
                 tick(done, len(plans), tr("Saving work orders"), progress, cancel, 20)
-                order_id = _add_order(session, plan, products, actor, calendar, stations)
+                policy = policy_in_force(policies, local(plan.past.issued_at).date())
+                order_id = _add_order(session, plan, products, actor, calendar, stations, policy)
                 handlers[order_id] = plan.past.cast.center.user_id
         _flush_parents_first(session, handlers)
     if plans:
@@ -152,11 +155,12 @@ def _add_order(
     actor: Actor,
     calendar: WorkingCalendar,
     stations: Mapping[str, Workstation],
+    policy: WorkOrderPolicy,
 ) -> str:
     """The order row, its events and its cached rows, as the work-order service writes
     them (see :meth:`~kamdesk.services.workorders.WorkOrderService.create_draft`)."""
     order_id = uuid7()
-    events, view = replay_past(order_id, plan.past)
+    events, view = replay_past(order_id, plan.past, policy)
     product = products[plan.form.product_id]
     assert product is not None  # checked in this transaction
     order = WorkOrder(

@@ -27,7 +27,6 @@ from kamdesk.db.models import Attachment, WorkOrder
 from kamdesk.db.models import Signature as SignatureRow
 from kamdesk.domain.clock import utcnow
 from kamdesk.domain.workorders import (
-    DEFAULT_POLICY,
     Command,
     WorkOrderEvent,
     WorkOrderPolicy,
@@ -89,17 +88,21 @@ Clock = Callable[[], datetime]
 
 
 class WorkOrderService:
-    """Work orders of one database. ``now`` and ``policy`` are injectable for tests."""
+    """Work orders of one database. ``now`` is injectable for tests; ``policy``
+    replaces the policy HQ published (:func:`store.work_order_policy`) in tests."""
 
     def __init__(
         self,
         engine: Engine,
         now: Clock = utcnow,
-        policy: WorkOrderPolicy = DEFAULT_POLICY,
+        policy: WorkOrderPolicy | None = None,
     ) -> None:
         self._engine = engine
         self._now = now
         self._policy = policy
+
+    def _policy_at(self, s: Session, at: datetime) -> WorkOrderPolicy:
+        return self._policy or store.work_order_policy(s, at)
 
     @property
     def printing(self) -> WorkOrderPrinting:
@@ -147,7 +150,7 @@ class WorkOrderService:
                 Command(Action.EDIT, payload),
                 store.domain_actor(s, actor),
                 self._now(),
-                self._policy,
+                self._policy_at(s, self._now()),
             )
             order.customer_id, order.product_id = customer.id, product.id
             for name, value in form_columns(form, product).items():
@@ -188,7 +191,7 @@ class WorkOrderService:
                     data.setdefault("signature_ref", signature_id)
                     data.setdefault("signer_name", signature.signer_name.strip())
             domain_actor = store.domain_actor(s, actor)
-            event = apply(view, Command(action, data), domain_actor, at, self._policy)
+            event = apply(view, Command(action, data), domain_actor, at, self._policy_at(s, at))
             out = self._record(s, order, view, event)
             if action is Action.RESOLVE_RETURN:
                 set_return_handler(s, order.id, actor.staff_id)

@@ -20,12 +20,15 @@ from kamdesk.db.models import (
     IndustryGroup,
     Staff,
     WorkOrder,
+    WorkOrderPolicySet,
     Workstation,
 )
 from kamdesk.db.models import WorkOrderEvent as EventRow
+from kamdesk.domain.clock import local
 from kamdesk.domain.working_calendar import ChineseWorkingCalendar
 from kamdesk.domain.workorders.events import Actor as DomainActor
 from kamdesk.domain.workorders.events import WorkOrderEvent, thaw
+from kamdesk.domain.workorders.rules import PublishedPolicy, WorkOrderPolicy, policy_in_force
 from kamdesk.domain.workorders.view import OrderView, replay
 from kamdesk.domain.workorders.vocabulary import ROLE_LABELS, Action, Role, State
 from kamdesk.errors import KamdeskError, define
@@ -136,6 +139,21 @@ def working_calendar(s: Session) -> ChineseWorkingCalendar:
         ).scalars()
     }
     return ChineseWorkingCalendar(overrides)
+
+
+def published_policies(s: Session) -> tuple[PublishedPolicy, ...]:
+    """Every live version of the work-order policy HQ published."""
+    return tuple(
+        PublishedPolicy(row.version, row.effective_from, row.leader_value_threshold)
+        for row in s.execute(
+            select(WorkOrderPolicySet).where(WorkOrderPolicySet.deleted_at.is_(None))
+        ).scalars()
+    )
+
+
+def work_order_policy(s: Session, at: datetime) -> WorkOrderPolicy:
+    """The work-order policy HQ published that is in force on ``at``'s local day."""
+    return policy_in_force(published_policies(s), local(at).date())
 
 
 def workstations(s: Session, branch_id: str) -> dict[str, Workstation]:

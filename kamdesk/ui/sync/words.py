@@ -83,6 +83,7 @@ TABLE_LABELS: dict[str, str] = {
     "calendar_overrides": N_("Working calendar"),
     "targets": N_("Targets"),
     "incentive_schedules": N_("Incentive schedule"),
+    "workorder_policies": N_("Work-order policy"),
     "industry_groups": N_("Industry group"),
     "workstations": N_("Workstation"),
 }
