@@ -4,7 +4,8 @@
 draws the furniture on every page with the page count known (第 X 页 / 共 Y 页).
 Guarantees: the header names the forms whose sections appear on that page; the QR
 code (order number + full SHA-256) is drawn once as a form XObject and reused; the
-footer's check code has the audit log's head at print time under it on every page;
+footer carries the order number and the full SHA-256 (64 hex) of the order's canonical
+content on every page, with the audit log's head at print time under it;
 the watermark is drawn over the content, translucent, on every page of a reprint.
 """
 
@@ -184,28 +185,29 @@ def _draw_header(c: Canvas, chrome: Chrome, sections: list[str]) -> None:
 
 
 def _draw_footer(c: Canvas, chrome: Chrome, number: int, total: int) -> None:
+    """Two lines under a rule: the order number with the full SHA-256 of its canonical
+    content, and "page X of Y" on the right; below them the audit head at print time
+    (left) and when, and which print, this is (right). The hash line shrinks rather
+    than run into the page count."""
+    font = chrome.font
     left = MARGIN_X
     right = PAGE_W - MARGIN_X
     y = 8.5 * mm
     c.setStrokeColor(RULE)
     c.setLineWidth(0.4)
     c.line(left, y + 4.2 * mm, right, y + 4.2 * mm)
-    c.setFont(chrome.font, 7.8)
     c.setFillColor(MUTED)
-    c.drawString(
-        left,
-        y,
-        tr(
-            "{order_no} · Check code {short_hash}",
-            order_no=chrome.order_no,
-            short_hash=chrome.sha256[:12],
-        ),
-    )
+    size = 7.8
+    page = tr("Page {page} of {pages}", page=number, pages=total)
+    check = tr("{order_no} · Check code {sha256}", order_no=chrome.order_no, sha256=chrome.sha256)
+    room = right - left - stringWidth(page, font, size) - 6 * mm
+    c.setFont(font, _fit(check, font, size, room, minimum=5.5))
+    c.drawString(left, y, check)
+    c.setFont(font, size)
+    c.drawRightString(right, y, page)
+    y -= 3.3 * mm
     if chrome.audit_head:
-        c.drawString(
-            left, y - 3.3 * mm, tr("Audit log at print time {head}", head=chrome.audit_head)
-        )
-    c.drawCentredString(PAGE_W / 2, y, tr("Page {page} of {pages}", page=number, pages=total))
+        c.drawString(left, y, tr("Audit log at print time {head}", head=chrome.audit_head))
     printed = tr("Printed {time}", time=chrome.printed_at_text)
     if chrome.print_number > 1:
         printed = tr("{printed} · print no. {n}", printed=printed, n=chrome.print_number)

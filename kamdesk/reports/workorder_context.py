@@ -316,5 +316,5 @@ def canonical_content(ctx: WorkOrderContext) -> bytes:
 
 
 def content_hash(ctx: WorkOrderContext) -> str:
-    """SHA-256 hex of :func:`canonical_content`; printed (short) in the footer, full in the QR."""
+    """SHA-256 hex of :func:`canonical_content`; printed in full in the footer and the QR."""
     return hashlib.sha256(canonical_content(ctx)).hexdigest()

@@ -4,7 +4,7 @@
 
 - every page carries the branch header, the QR code (order number + full SHA-256 of
   :func:`~kamdesk.reports.workorder_context.content_hash`), and a footer with
-  第 X 页 / 共 Y 页, the short hash (12 hex) and the printed-at time;
+  第 X 页 / 共 Y 页, the full SHA-256 (64 hex) and the printed-at time;
 - the signature blocks (客户签字 / 客户经理签字 / 工位负责人签字) are kept together at the
   bottom of the last page; when that page lacks room they move, whole, to a new one;
 - reprints (``print_number > 1``) carry a translucent 副本 watermark on every page;

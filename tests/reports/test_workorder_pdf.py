@@ -121,7 +121,14 @@ def test_footer_and_metadata_carry_the_content_hash(render: Render) -> None:
     pdf = render(ctx)
     digest = content_hash(ctx)
     pages = pages_text(pdf)
-    assert all(f"校验码{digest[:12]}" in squeeze(page) for page in pages)
+    assert len(digest) == 64
+    assert all(f"校验码{digest}" in squeeze(page) for page in pages)
+    for number in range(1, len(pages) + 1):
+        # the full hash stays on the page and clear of "第 X 页 / 共 Y 页" on its line
+        [(_, top, right, _)] = word_boxes(pdf, number, digest)
+        page_word = [b for b in word_boxes(pdf, number, "第") if abs(b[1] - top) < 1]
+        assert page_word and right < page_word[0][0] - 10
+        assert right < 595 - 15 * 72 / 25.4
     stamp = read_pdf_stamp(pdf)
     assert (stamp.order_no, stamp.sha256) == (ctx.order_no, digest)
     assert stamp.record_is_intact

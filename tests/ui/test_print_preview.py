@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 from pypdf import PdfReader
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtGui import QPageLayout, QPageSize
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog
 
 from kamdesk.errors import KamdeskError
 from kamdesk.reports.workorder_pdf import render_workorder_pdf
-from kamdesk.ui.workorders.print_preview import PdfPrintout
+from kamdesk.ui.workorders.print_preview import PdfPrintout, new_printer, print_recorded
 from tests.reports.samples import long_order, short_order
 
 A4_POINTS = (595, 842)
@@ -89,13 +91,36 @@ def test_the_print_dialog_page_range_counts_over_the_whole_batch(qapp, tmp_path,
     assert len(PdfReader(tmp_path / "range.pdf").pages) == 2
 
 
-def test_the_preview_paints_the_pages(qtbot, order_pdfs):
+def test_the_preview_paints_the_pages_and_its_print_button_only_accepts(qtbot, order_pdfs):
     printout = PdfPrintout(order_pdfs[:1])
     dialog = printout.preview_dialog()
     qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.paintRequested, timeout=5000):
+    painted: list[int] = []
+    dialog.preview.paintRequested.connect(lambda _printer: painted.append(1))
+    with qtbot.waitSignal(dialog.preview.paintRequested, timeout=5000):
         dialog.show()
-    dialog.close()
+    assert printout.parent() is dialog  # kept alive as long as the preview
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        dialog.print_button.click()
+    assert painted == [1]  # accepting paints nothing: the caller prints what it records
+
+
+def test_a_cancelled_print_dialog_records_and_paints_nothing(qapp, monkeypatch):
+    monkeypatch.setattr(QPrintDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    calls: list[str] = []
+
+    def record() -> bytes:
+        calls.append("record")
+        return b""
+
+    assert print_recorded(None, "Print", [record]) is None
+    assert calls == []
+
+
+def test_the_printer_is_set_up_for_a4_portrait(qapp):
+    layout = new_printer().pageLayout()
+    assert layout.pageSize().id() == QPageSize.PageSizeId.A4
+    assert layout.orientation() == QPageLayout.Orientation.Portrait
 
 
 def test_not_a_pdf_or_nothing_at_all_is_refused(qapp, order_pdfs):

@@ -15,6 +15,7 @@ from io import BytesIO
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -70,6 +71,7 @@ class OrderWindow(QWidget):
         self.detail: OrderDetail | None = None
         self.action_buttons: dict[Action, QPushButton] = {}
         self.open_form: FormDialog | None = None
+        self.preview_dialog: QDialog | None = None
 
         self.title = QLabel()
         font = self.title.font()
@@ -226,40 +228,42 @@ class OrderWindow(QWidget):
     # --- printing -------------------------------------------------------------------
 
     def preview(self) -> None:
-        """Show what the next print will look like; printing from the preview counts it."""
+        """Show what the next print will look like (not counted); its Print button
+        prints through :meth:`print_order`, which counts the print it puts on paper."""
         out = BytesIO()
         try:
             self._service.printing.preview_pdf(self.order_id, out, actor=self._actor)
             # imported here: QtPdf loads on the first print, not at start-up
             from kamdesk.ui.workorders.print_preview import PdfPrintout
 
-            printout = PdfPrintout([out.getvalue()], self)
+            printout = PdfPrintout([out.getvalue()])
         except KamdeskError as exc:
             show_failure(self, tr("Print preview"), exc)
             return
         dialog = printout.preview_dialog(self)
-        dialog.accepted.connect(self._count_print)
+        dialog.accepted.connect(self.print_order)
+        self.preview_dialog = dialog
         dialog.open()
 
-    def _count_print(self) -> None:
-        self._service.printing.print_pdf(self.order_id, BytesIO(), actor=self._actor)
-        self._after_change()
+    def _record_print(self) -> bytes:
+        """Count one print of this order; the PDF carrying that count, 副本 and hash."""
+        out = BytesIO()
+        self._service.printing.print_pdf(self.order_id, out, actor=self._actor)
+        return out.getvalue()
 
     def print_order(self) -> None:
-        """Ask for a printer, then print the PDF the service records as printed."""
-        out = BytesIO()
-        try:
-            self._service.printing.preview_pdf(self.order_id, out, actor=self._actor)
-            # imported here: QtPdf loads on the first print, not at start-up
-            from kamdesk.ui.workorders.print_preview import PdfPrintout
+        """Ask for a printer, then record the print and print exactly the recorded PDF;
+        cancelling records nothing, a failure to record prints nothing."""
+        # imported here: QtPdf loads on the first print, not at start-up
+        from kamdesk.ui.workorders.print_preview import print_recorded
 
-            printout = PdfPrintout([out.getvalue()], self)
-            if not printout.print_with_dialog(self):
-                return
-        except KamdeskError as exc:
-            show_failure(self, tr("Print"), exc)
+        outcome = print_recorded(self, tr("Print"), [self._record_print])
+        if outcome is None:
             return
-        self._count_print()
+        if outcome.recorded:
+            self._after_change()
+        if outcome.error is not None:
+            show_failure(self, tr("Print"), outcome.error)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.open_form is not None and self.open_form.isVisible():

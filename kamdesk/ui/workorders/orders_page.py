@@ -229,23 +229,34 @@ class OrdersPage(QWidget):
         return [oid for oid in (self.model.order_id(r) for r in rows) if oid is not None]
 
     def print_selected(self) -> None:
-        """Print the selected orders in one job; each print is counted on its order."""
-        order_ids = self.selected_order_ids()
-        try:
-            documents = []
-            for order_id in order_ids:
-                out = BytesIO()
-                self._service.printing.preview_pdf(order_id, out, actor=self.actor)
-                documents.append(out.getvalue())
-            # imported here: QtPdf loads on the first print, not at start-up
-            from kamdesk.ui.workorders.print_preview import PdfPrintout
+        """Ask for a printer once, then record each selected order's print and print
+        exactly the recorded PDFs in one job (cancelling records nothing). When one
+        fails to record, those recorded before it are printed and the rest are not."""
+        # imported here: QtPdf loads on the first print, not at start-up
+        from kamdesk.ui.workorders.print_preview import print_recorded
 
-            printout = PdfPrintout(documents, self)
-            if not printout.print_with_dialog(self):
-                return
-            for order_id in order_ids:
-                self._service.printing.print_pdf(order_id, BytesIO(), actor=self.actor)
-        except KamdeskError as exc:
-            show_failure(self, tr("Print selected orders"), exc)
+        order_ids = self.selected_order_ids()
+        title = tr("Print selected orders")
+        if not order_ids:
+            show_failure(self, title, KamdeskError("print.nothing_to_print"))
             return
-        self.refresh()
+        records = [lambda oid=order_id: self._record_print(oid) for order_id in order_ids]
+        outcome = print_recorded(self, title, records)
+        if outcome is None:
+            return
+        if outcome.recorded:
+            self.refresh()
+        if outcome.error is not None:
+            if outcome.recorded:
+                title = tr(
+                    "Print selected orders: {printed} of {total} printed",
+                    printed=outcome.recorded,
+                    total=len(order_ids),
+                )
+            show_failure(self, title, outcome.error)
+
+    def _record_print(self, order_id: str) -> bytes:
+        """Count one print of ``order_id``; the PDF carrying that count, 副本 and hash."""
+        out = BytesIO()
+        self._service.printing.print_pdf(order_id, out, actor=self.actor)
+        return out.getvalue()
