@@ -25,7 +25,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -111,6 +111,18 @@ class TimelineEvent:
 
 
 @dataclass(frozen=True)
+class Repair:
+    """A fault order's repair clock: reported, restored (once it is)."""
+
+    reported_at: datetime
+    restored_at: datetime | None = None
+
+    @property
+    def duration(self) -> timedelta | None:
+        return None if self.restored_at is None else self.restored_at - self.reported_at
+
+
+@dataclass(frozen=True)
 class Signature:
     role: SignatureRole
     signer_name: str
@@ -158,6 +170,7 @@ class WorkOrderContext:
     kind_label: str = ""
     importance_label: str = ""
     logo_png: bytes | None = field(default=None, repr=False)
+    repair: Repair | None = None
     audit_head: str = ""
     """The branch audit log's head when printed, short form (``#<entry> <MAC start>``):
     a later, shorter or different log than the paper shows betrays a cut-off tail or an
@@ -206,7 +219,19 @@ def _stamp(value: ActorStamp | None) -> dict[str, Any] | None:
 
 
 def canonical_record(ctx: WorkOrderContext) -> dict[str, Any]:
-    """The legal content as a JSON-ready dict (see the module guarantees)."""
+    """The legal content as a JSON-ready dict (see the module guarantees). A fault
+    order's repair clock is a key of its own, present only on fault orders, so the
+    record of a demand order is what it always was."""
+    record = _record(ctx)
+    if ctx.repair is not None:
+        record["repair"] = {
+            "reported_at": _instant(ctx.repair.reported_at),
+            "restored_at": _instant(ctx.repair.restored_at),
+        }
+    return record
+
+
+def _record(ctx: WorkOrderContext) -> dict[str, Any]:
     c = ctx.circuit
     r = ctx.resource
     signatures = sorted(ctx.signatures, key=lambda s: SIGNATURE_ROLES.index(s.role))

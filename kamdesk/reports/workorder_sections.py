@@ -9,6 +9,7 @@ together at the foot of the last page whatever the length of the content before 
 from __future__ import annotations
 
 import struct
+from datetime import timedelta
 from io import BytesIO
 
 from reportlab.lib.units import mm
@@ -61,6 +62,13 @@ def _hours(value: object) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _duration(value: timedelta | None) -> str:
+    if value is None:
+        return EMPTY
+    minutes = max(int(value.total_seconds() // 60), 0)
+    return tr("{hours} h {minutes} min", hours=minutes // 60, minutes=minutes % 60)
+
+
 def _size(n: int) -> str:
     if n < 1024:
         return f"{n} B"
@@ -97,6 +105,12 @@ def _demand(ctx: WorkOrderContext, st: Styles, width: float) -> list[Flowable]:
             (field_label("interface"), text_or_dash(c.interface)),
         )
         grid.wide(field_label("circuit_no"), text_or_dash(c.circuit_no))
+    if ctx.repair is not None:
+        grid.pair(
+            (field_label("reported_at"), when(ctx.repair.reported_at)),
+            (field_label("restored_at"), when(ctx.repair.restored_at) or EMPTY),
+        )
+        grid.wide(field_label("repair_time"), _duration(ctx.repair.duration))
     review = FormGrid(st, width)
     review.pair(
         (field_label("review"), _stamp(ctx.review)),

@@ -211,3 +211,24 @@ def test_long_free_text_in_any_field_flows_across_pages(render: Render) -> None:
     assert squeeze("".join(pages)).count(sentence) >= 3 * 150 - 2 * len(pages)
     for label in SIGNATURE_LABELS:
         assert [i for i, page in enumerate(pages) if label in page] == [len(pages) - 1]
+
+
+def test_a_fault_order_prints_its_repair_clock_and_a_demand_order_keeps_its_hash(
+    render: Render,
+) -> None:
+    from datetime import datetime
+
+    from kamdesk.domain.clock import SHANGHAI
+    from kamdesk.reports.workorder_context import Repair, canonical_record
+
+    demand = one_page_order()
+    assert "repair" not in canonical_record(demand)  # the record demand orders always had
+    reported = datetime(2026, 10, 8, 9, 15, tzinfo=SHANGHAI)
+    restored = datetime(2026, 10, 8, 13, 5, tzinfo=SHANGHAI)
+    fault = replace(demand, kind="fault", repair=Repair(reported, restored))
+    assert content_hash(fault) != content_hash(demand)  # the repair clock is content
+    i18n.set_language("en")
+    text = squeeze("".join(pages_text(render(fault))))
+    for expected in ("Faultreportedat2026-10-0809:15", "Servicerestoredat2026-10-0813:05"):
+        assert expected in text
+    assert squeeze("Repair time 3 h 50 min") in text

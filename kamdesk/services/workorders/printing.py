@@ -226,6 +226,9 @@ def build_context(
         timeline=_timeline(events, names),
         signatures=_signatures(s, order.id),
         attachments=tuple(rc.Attachment(a.filename, a.sha256, a.size) for a in attachments),
+        repair=None
+        if order.reported_at is None
+        else rc.Repair(order.reported_at, order.restored_at),
         kind_label=tr(ORDER_KIND_LABELS[kind]),
         importance_label=label(FORM_IMPORTANCE_LABELS, order.importance),
         audit_head=audit_head,
