@@ -24,6 +24,7 @@ _FALLBACKS = {
     "home": QStyle.StandardPixmap.SP_DesktopIcon,
     "customers": QStyle.StandardPixmap.SP_DirHomeIcon,
     "workorders": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    "funnel": QStyle.StandardPixmap.SP_FileDialogContentsView,
     "reports": QStyle.StandardPixmap.SP_FileDialogInfoView,
     "sync": QStyle.StandardPixmap.SP_BrowserReload,
     "settings": QStyle.StandardPixmap.SP_FileDialogListView,

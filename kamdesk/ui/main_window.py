@@ -42,6 +42,7 @@ from kamdesk.ui.language import LanguageSwitcher
 from kamdesk.ui.messages import failure_text
 from kamdesk.ui.navigation import NavigationColumn
 from kamdesk.ui.pages.backups_panel import BackupsPanel
+from kamdesk.ui.pages.funnel import FunnelPage
 from kamdesk.ui.pages.home import HomePage
 from kamdesk.ui.pages.scheduled_reports_panel import ScheduledReportsPanel
 from kamdesk.ui.pages.settings import SettingsPage
@@ -77,6 +78,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("home", N_("My desk"), "home"),
     PageEntry("customers", N_("Customers"), "customers"),
     PageEntry("workorders", N_("Work orders"), "workorders"),
+    PageEntry("funnel", N_("Funnel and forecasts"), "funnel"),
     PageEntry("reports", N_("Reports"), "reports"),
     PageEntry("sync", N_("Sync"), "sync"),
     PageEntry("settings", N_("Settings"), "settings"),
@@ -246,6 +248,9 @@ class MainWindow(QMainWindow):
             self.orders_page = OrdersPage(self._services)
             self.orders_page.order_changed.connect(self.sync_scheduler.nudge)
             return self.orders_page
+        if entry.key == "funnel":
+            self.funnel_page = FunnelPage(self._services)
+            return self.funnel_page
         if entry.key == "sync":
             self.sync_page = SyncPage(
                 self._services, self._runner, self._prefs, self.sync_scheduler

@@ -20,7 +20,7 @@ from kamdesk.ui.preferences import Preferences
 from kamdesk.ui.tasks import Lane
 from tests.ui.conftest import Seeded
 
-NAV_ZH = ["我的工作台", "客户档案", "工单", "报表", "同步", "设置"]
+NAV_ZH = ["我的工作台", "客户档案", "工单", "漏斗与预测", "报表", "同步", "设置"]
 
 
 def nav_texts(window: MainWindow) -> list[str]:
@@ -57,7 +57,9 @@ def test_ctrl_number_switches_pages(qtbot, make_window, seeded):
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() == PAGE_INDEX["customers"]
     assert window.navigation.currentRow() == PAGE_INDEX["customers"]
-    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == PAGE_INDEX["funnel"]
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() == PAGE_INDEX["settings"]
 
 
@@ -117,6 +119,7 @@ def test_every_page_is_built(make_window, seeded):
         assert page.findChildren(PageHeader), entry.key
     assert window.stack.widget(PAGE_INDEX["customers"]) is window.customers_page
     assert window.stack.widget(PAGE_INDEX["workorders"]) is window.orders_page
+    assert window.stack.widget(PAGE_INDEX["funnel"]) is window.funnel_page
     assert window.stack.widget(PAGE_INDEX["reports"]) is window.reports_page
 
 
