@@ -636,6 +636,7 @@ SYSTEM: dict[str, str] = {
     "work_orders.attachment_data": "content-addressed bytes; the hash comes only from an "
     "order the reader may read",
     "grading.regrade_all": "the system's regrading of every account",
+    "grading.regrade_if_due": "the system's monthly or new-rules regrading, after a sync round",
     "churn.assess": "the system's churn computation",
     "churn.assess_many": "the system's churn computation",
     "churn.refresh_all": "the system's churn refresh",
