@@ -2,13 +2,18 @@
 
 Each person opens the order in their own window and sees only the buttons the rules
 give them; the forms are filled with the keyboard and mouse as a user would, including
-one return order and a customer signature drawn with simulated mouse strokes.
+one return order and the three signatures — workstation lead on the completion form,
+customer on acceptance, account manager on sign-off — drawn with simulated mouse
+strokes; the signed PDF then shows all three signature blocks.
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,9 +33,12 @@ from kamdesk.errors import KamdeskError
 from kamdesk.services.actor import Actor
 from kamdesk.services.container import Services
 from kamdesk.services.demo import DemoSpec, generate_demo
-from kamdesk.services.workorders import OrderScope
+from kamdesk.services.uow import read_session
+from kamdesk.services.workorders import OrderScope, store
+from kamdesk.services.workorders.printing import build_context
 from kamdesk.ui.workorders.acceptance_dialog import AcceptanceDialog
 from kamdesk.ui.workorders.choices import OrderChoices
+from kamdesk.ui.workorders.completion_form import CompletionFormDialog
 from kamdesk.ui.workorders.demand_form import DemandFormDialog
 from kamdesk.ui.workorders.dispatch_form import DispatchFormDialog
 from kamdesk.ui.workorders.form_dialog import FormDialog
@@ -38,6 +46,7 @@ from kamdesk.ui.workorders.order_window import OrderWindow
 from kamdesk.ui.workorders.orders_page import OrdersPage
 from kamdesk.ui.workorders.resource_form import ResourceConfirmationDialog
 from kamdesk.ui.workorders.return_dialog import ReturnOrderDialog
+from kamdesk.ui.workorders.sign_off_dialog import SignOffDialog
 from kamdesk.ui.workorders.step_dialog import StepActionDialog
 from tests.ui.keyboard import type_text
 from tests.ui.signing import sign_name
@@ -108,7 +117,7 @@ def buttons(window: OrderWindow) -> set[Action]:
     return set(window.action_buttons)
 
 
-def test_one_order_walks_from_draft_to_archive(qtbot, branch: Branch, boxes):
+def test_one_order_walks_from_draft_to_archive(qtbot, branch: Branch, boxes, tmp_path: Path):
     owner_id, group_id = (
         branch.scalar("SELECT owner_id FROM customers WHERE id = :i", i=branch.customer_id),
         branch.scalar(
@@ -232,14 +241,25 @@ def test_one_order_walks_from_draft_to_archive(qtbot, branch: Branch, boxes):
     act(qtbot, w04, Action.START_STEP)
     act(qtbot, w04, Action.FINISH_STEP, lambda f: type_text(qtbot, f.text, "尾纤布放完成"))
 
+    # -- the completion form, signed by the workstation lead on the pad ---------------
     center_window.reload()
-    act(
-        qtbot,
-        center_window,
-        Action.COMPLETE,
-        lambda f: type_text(qtbot, f.results, "电路开通，业务运行正常"),
-    )
+    qtbot.mouseClick(center_window.action_buttons[Action.COMPLETE], Qt.MouseButton.LeftButton)
+    completion = center_window.open_form
+    assert isinstance(completion, CompletionFormDialog)
+    assert completion.signer.text() == center.name  # the signed-in person, editable
+    type_text(qtbot, completion.results, "电路开通，业务运行正常")
+    qtbot.keyClick(completion.save_button, Qt.Key.Key_Return)  # the pad is still empty
+    assert completion.isVisible() and center_window.detail.state is State.DISPATCHED
+    assert completion.error_label.text() == KamdeskError("signature.empty").message()
+    completion.signer.selectAll()
+    type_text(qtbot, completion.signer, "李工")
+    sign_name(qtbot, completion.pad)
+    with qtbot.waitSignal(completion.saved):
+        qtbot.keyClick(completion.save_button, Qt.Key.Key_Return)
     assert center_window.detail.state is State.COMPLETED
+    assert [(s.role, s.signer_name) for s in center_window.detail.signatures] == [
+        ("workstation", "李工")
+    ]
     [returned] = center_window.detail.returns
     assert returned.reason is ReturnReason.CUSTOMER_NOT_READY and returned.resolved_at
 
@@ -258,12 +278,23 @@ def test_one_order_walks_from_draft_to_archive(qtbot, branch: Branch, boxes):
         qtbot.keyClick(signing.save_button, Qt.Key.Key_Return)
     assert mine.detail.state is State.ACCEPTED
     assert mine.detail.satisfaction == 5 and mine.detail.signer_name == "张建国"
-    [signature] = mine.detail.signatures
+    signature = next(s for s in mine.detail.signatures if s.role == "customer")
     stored = branch.services.work_orders.attachment_data(signature.image_sha256)
     assert stored.startswith(b"\x89PNG")
 
-    # -- sign-off and archive ----------------------------------------------------------
-    act(qtbot, mine, Action.SIGN_OFF)
+    # -- the account manager signs off on the pad, the clerk archives ------------------
+    qtbot.mouseClick(mine.action_buttons[Action.SIGN_OFF], Qt.MouseButton.LeftButton)
+    sign_off = mine.open_form
+    assert isinstance(sign_off, SignOffDialog)
+    assert sign_off.signer.text() == am.name
+    type_text(qtbot, sign_off.text, "客户已签收，资料齐全")
+    qtbot.keyClick(sign_off.save_button, Qt.Key.Key_Return)  # the pad is still empty
+    assert sign_off.isVisible() and mine.detail.state is State.ACCEPTED
+    assert sign_off.error_label.text() == KamdeskError("signature.empty").message()
+    sign_name(qtbot, sign_off.pad)
+    with qtbot.waitSignal(sign_off.saved):
+        qtbot.keyClick(sign_off.save_button, Qt.Key.Key_Return)
+    assert mine.detail.state is State.SIGNED_OFF
     desk.reload()
     act(qtbot, desk, Action.ARCHIVE)
     assert desk.detail.state is State.ARCHIVED
@@ -271,7 +302,33 @@ def test_one_order_walks_from_draft_to_archive(qtbot, branch: Branch, boxes):
     timeline = desk.detail.timeline
     assert desk.timeline.rowCount() == len(timeline) == 18
     assert [e.action for e in timeline][-3:] == [Action.ACCEPT, Action.SIGN_OFF, Action.ARCHIVE]
+    signers = {s.role: s.signer_name for s in desk.detail.signatures}
+    assert signers == {"workstation": "李工", "customer": "张建国", "am": am.name}
     assert boxes.shown == []
+
+    # -- the signed PDF carries all three signature blocks, each with its image -------
+    printing = branch.services.work_orders.printing
+    with read_session(branch.services.engine) as s:
+        ctx = build_context(s, store.order_row(s, order_id), 1, desk.detail.timeline[-1].at)
+    printed = {sig.role: (sig.signer_name, sig.png[:8]) for sig in ctx.signatures}
+    png = b"\x89PNG\r\n\x1a\n"
+    assert printed == {
+        "customer": ("张建国", png),
+        "am": (am.name, png),
+        "workstation": ("李工", png),
+    }
+    pdf = tmp_path / "signed.pdf"
+    printing.print_pdf(order_id, pdf, actor=clerk)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    flat = re.sub(r"\s+", "", text)
+    for caption, name in (
+        ("客户签字", "张建国"),
+        ("客户经理签字", am.name),
+        ("工位负责人签字", "李工"),
+    ):
+        assert caption in flat and name in flat, (caption, name)
 
 
 def test_cancelling_a_form_with_edits_asks_first(qtbot, branch: Branch, boxes):

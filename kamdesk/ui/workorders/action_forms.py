@@ -38,6 +38,8 @@ from kamdesk.ui.workorders.form_dialog import FormDialog
 from kamdesk.ui.workorders.note_dialog import NoteDialog
 from kamdesk.ui.workorders.resource_form import ResourceConfirmationDialog
 from kamdesk.ui.workorders.return_dialog import ReturnOrderDialog
+from kamdesk.ui.workorders.sign_off_dialog import SignOffDialog
+from kamdesk.ui.workorders.signature_box import Signed
 from kamdesk.ui.workorders.step_dialog import StepActionDialog
 
 _STEP_STATES: dict[Action, tuple[StepState, ...]] = {
@@ -71,6 +73,9 @@ class ActionForms:
         def act(payload: dict[str, object]) -> OrderDetail:
             return service.act(actor, order_id, action, payload, seq)
 
+        def act_signed(data: Signed) -> OrderDetail:
+            return service.act(actor, order_id, action, data.payload, seq, data.signature)
+
         if action is Action.EDIT:
 
             def edit(form: DemandForm) -> OrderDetail:
@@ -96,7 +101,9 @@ class ActionForms:
             steps = self.steps_for(action, order)
             return StepActionDialog(action, steps, act, workstations, parent)
         if action is Action.COMPLETE:
-            return CompletionFormDialog(act, parent)
+            return CompletionFormDialog(act_signed, actor.name, parent)
+        if action is Action.SIGN_OFF:
+            return SignOffDialog(act_signed, actor.name, parent)
         if action is Action.ACCEPT:
 
             def accept(data: Acceptance) -> OrderDetail:
