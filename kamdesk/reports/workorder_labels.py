@@ -7,6 +7,8 @@ PDF grid and a verification message name a field with the same words.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from kamdesk.i18n import N_, tr
 
 FORM_TITLES: dict[str, str] = {
@@ -92,6 +94,14 @@ SIGNATURE_TITLES: dict[str, str] = {
     "am": N_("Signature of the account manager"),
     "workstation": N_("Signature of the workstation lead"),
 }
+
+
+def hours_and_minutes(value: timedelta | None) -> str:
+    """A duration such as a fault's repair time as "3 h 50 min" (empty for ``None``)."""
+    if value is None:
+        return ""
+    minutes = max(int(value.total_seconds() // 60), 0)
+    return tr("{hours} h {minutes} min", hours=minutes // 60, minutes=minutes % 60)
 
 
 def field_label(key: str) -> str:

@@ -9,7 +9,6 @@ together at the foot of the last page whatever the length of the content before 
 from __future__ import annotations
 
 import struct
-from datetime import timedelta
 from io import BytesIO
 
 from reportlab.lib.units import mm
@@ -41,7 +40,12 @@ from kamdesk.reports.workorder_context import (
     Signature,
     WorkOrderContext,
 )
-from kamdesk.reports.workorder_labels import SIGNATURE_TITLES, field_label, form_title
+from kamdesk.reports.workorder_labels import (
+    SIGNATURE_TITLES,
+    field_label,
+    form_title,
+    hours_and_minutes,
+)
 
 SIGNATURE_IMAGE_HEIGHT = 16 * mm
 
@@ -60,13 +64,6 @@ def _stars(score: int) -> str:
 def _hours(value: object) -> str:
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _duration(value: timedelta | None) -> str:
-    if value is None:
-        return EMPTY
-    minutes = max(int(value.total_seconds() // 60), 0)
-    return tr("{hours} h {minutes} min", hours=minutes // 60, minutes=minutes % 60)
 
 
 def _size(n: int) -> str:
@@ -110,7 +107,7 @@ def _demand(ctx: WorkOrderContext, st: Styles, width: float) -> list[Flowable]:
             (field_label("reported_at"), when(ctx.repair.reported_at)),
             (field_label("restored_at"), when(ctx.repair.restored_at) or EMPTY),
         )
-        grid.wide(field_label("repair_time"), _duration(ctx.repair.duration))
+        grid.wide(field_label("repair_time"), hours_and_minutes(ctx.repair.duration) or EMPTY)
     review = FormGrid(st, width)
     review.pair(
         (field_label("review"), _stamp(ctx.review)),

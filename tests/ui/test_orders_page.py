@@ -3,6 +3,7 @@ window's attachments (dropped files) and deadline explanation."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,31 @@ def test_the_deadline_is_explained_line_by_line(qtbot, services):
     assert window.deadline.trace.isVisible()
     assert window.deadline.trace_lines() == list(window.detail.deadline.trace)
     assert window.deadline.status_tag.text() == window.detail.deadline.status_label
+
+
+def test_a_restored_fault_order_shows_its_repair_clock(qtbot, services):
+    with services.engine.connect() as c:
+        order_id, reported, restored = c.execute(
+            sa.text(
+                "SELECT id, reported_at, restored_at FROM work_orders "
+                "WHERE kind = 'fault' AND restored_at IS NOT NULL ORDER BY id LIMIT 1"
+            )
+        ).one()
+    page = OrdersPage(services, actor=first_actor(services, Role.CLERK))
+    qtbot.addWidget(page)
+    window = page.open_order(order_id)
+    assert window is not None
+    qtbot.addWidget(window)
+    shown = {
+        window.summary_form.itemAt(row, window.summary_form.ItemRole.LabelRole)
+        .widget()
+        .text(): window.summary_form.itemAt(row, window.summary_form.ItemRole.FieldRole)
+        .widget()
+        .text()
+        for row in range(window.summary_form.rowCount())
+    }
+    minutes = int(
+        (datetime.fromisoformat(restored) - datetime.fromisoformat(reported)).total_seconds() // 60
+    )
+    assert shown["修复历时"] == f"{minutes // 60} 小时 {minutes % 60} 分钟"
+    assert shown["故障申告时间"] and shown["业务恢复时间"]

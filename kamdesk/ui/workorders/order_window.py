@@ -10,6 +10,7 @@ Hazard: reads and single transitions run on the GUI thread (milliseconds each).
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import BytesIO
 
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from kamdesk.domain.workorders.vocabulary import TERMINAL_STATES, Action
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import tr
+from kamdesk.reports.workorder_labels import hours_and_minutes
 from kamdesk.services.actor import Actor
 from kamdesk.services.workorders import OrderDetail, WorkOrderService
 from kamdesk.ui.messages import show_failure
@@ -181,6 +183,9 @@ class OrderWindow(QWidget):
             (tr("Bandwidth"), form.bandwidth),
             (tr("Interface"), form.interface),
             (tr("Circuit number"), form.circuit_no),
+            (tr("Fault reported at"), shown(form.reported_at) if form.reported_at else ""),
+            (tr("Service restored at"), shown(d.restored_at) if d.restored_at else ""),
+            (tr("Repair time"), _repair_time(form.reported_at, d.restored_at)),
             (tr("Review"), d.importance_reason),
             (tr("Sent back because"), d.last_rejection or ""),
             (tr("Resource confirmation"), _joined(d.resource_outcome, d.resource_detail)),
@@ -280,3 +285,10 @@ def _closed(detail: OrderDetail) -> bool:
 
 def _joined(first: str | None, second: str | None) -> str:
     return "；".join(part for part in (first, second) if part)
+
+
+def _repair_time(reported: datetime | None, restored: datetime | None) -> str:
+    """A fault order's reported → restored time, once restored."""
+    if reported is None or restored is None:
+        return ""
+    return hours_and_minutes(restored - reported)
