@@ -24,10 +24,11 @@ into the language current at the call.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -286,24 +287,14 @@ class _Builder:
             .where(Complaint.deadline_at <= self.at + COMPLAINT_NEAR)
             .order_by(Complaint.deadline_at, Complaint.id)
         )
-        lines = []
-        for row in rows:
-            past = row.deadline_at < self.at
+
+        def text(row: Any, past: bool) -> str:
             template = (
                 N_("Past its deadline: {summary}") if past else N_("Deadline near: {summary}")
             )
-            lines.append(
-                DayLine(
-                    row.customer_id,
-                    row.name,
-                    row.grade,
-                    tr(template, summary=_short(row.description)),
-                    Urgency.URGENT if past else Urgency.SOON,
-                    row.deadline_at,
-                    row.id,
-                )
-            )
-        return self._section(Section.COMPLAINTS, lines)
+            return tr(template, summary=_short(row.description))
+
+        return self._section(Section.COMPLAINTS, self._deadline_lines(rows, "deadline_at", text))
 
     def churn(self) -> DaySection:
         scope_size = self.s.execute(
@@ -438,23 +429,30 @@ class _Builder:
             .where(WorkOrder.due_at <= self.at + ORDER_NEAR)
             .order_by(WorkOrder.due_at, WorkOrder.id)
         )
-        lines = []
-        for row in rows:
-            past = row.due_at < self.at
+
+        def text(row: Any, past: bool) -> str:
             template = (
                 N_("Order {order} ({product}) is past its deadline")
                 if past
                 else N_("Order {order} ({product}) is due within 24 hours")
             )
+            return tr(template, order=row.order_no, product=row.product)
+
+        return self._section(Section.ORDERS, self._deadline_lines(rows, "due_at", text))
+
+    def _deadline_lines(
+        self, rows: Iterable[Any], deadline: str, text: Callable[[Any, bool], str]
+    ) -> list[DayLine]:
+        """One line per row (``id``, ``customer_id``, ``name``, ``grade`` and the
+        ``deadline`` column): urgent once past the deadline, else soon."""
+        lines = []
+        for row in rows:
+            when = getattr(row, deadline)
+            past = when < self.at
+            urgency = Urgency.URGENT if past else Urgency.SOON
             lines.append(
                 DayLine(
-                    row.customer_id,
-                    row.name,
-                    row.grade,
-                    tr(template, order=row.order_no, product=row.product),
-                    Urgency.URGENT if past else Urgency.SOON,
-                    row.due_at,
-                    row.id,
+                    row.customer_id, row.name, row.grade, text(row, past), urgency, when, row.id
                 )
             )
-        return self._section(Section.ORDERS, lines)
+        return lines
