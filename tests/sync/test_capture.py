@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from kamdesk.db.models import (
     Setting,
     WorkOrder,
     WorkOrderEvent,
+    WorkOrderPolicySet,
 )
 from kamdesk.db.models.base import Synced
 from kamdesk.db.startup import open_database
@@ -51,6 +53,14 @@ def demo_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         order = s.scalars(select(WorkOrder).limit(1)).one()
         blob = s.scalars(select(Blob).limit(1)).one()
         s.add(CalendarOverride(day=date(2027, 2, 6), is_working=True, name="春节调休"))
+        s.add(
+            WorkOrderPolicySet(
+                version=1,
+                effective_from=date(2025, 1, 1),
+                leader_value_threshold=Decimal("100000.00"),
+                published_at=NOW,
+            )
+        )
         s.add(Attachment(order_id=order.id, blob_sha256=blob.sha256, filename="现场照片.png"))
     yield engine
     engine.dispose()
