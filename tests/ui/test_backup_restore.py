@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -187,12 +188,22 @@ def test_the_app_opens_the_restored_database_and_asks_for_a_sign_in_again(
     windows: list[MainWindow] = []
 
     def drive() -> None:
+        try:
+            step()
+        except Exception:  # a dead driver would leave the app running for ever
+            seen["error"] = traceback.format_exc()
+            QApplication.closeAllWindows()
+            QApplication.quit()
+
+    def step() -> None:
         shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         visible = [w for w in shown if w.isVisible() and w not in windows]
         if time.monotonic() > deadline:
-            seen["timeout"] = True
-            for window in shown:
-                window.close()
+            seen["timeout"] = [
+                type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()
+            ]
+            QApplication.closeAllWindows()
+            QApplication.quit()
             return
         if visible and not windows:  # the first window: restore from its panel
             panel = visible[0].backups_panel
@@ -207,7 +218,8 @@ def test_the_app_opens_the_restored_database_and_asks_for_a_sign_in_again(
 
     QTimer.singleShot(100, drive)
     assert run_app(path, sign_in=sign_in) == 0
-    assert "timeout" not in seen
+    assert "error" not in seen, seen["error"]
+    assert "timeout" not in seen, f"still on screen: {seen['timeout']}"
     assert len(signed_in) == 2 and signed_in[0].engine is not signed_in[1].engine
     assert seen["customers"] == 0
     assert customers(path) == []
