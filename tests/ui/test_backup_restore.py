@@ -210,10 +210,13 @@ def test_the_app_opens_the_restored_database_and_asks_for_a_sign_in_again(
             if panel.backup_button.isEnabled():
                 windows.append(visible[0])
                 panel.start_restore(backup)
-        elif visible:  # the window on the reopened database
-            seen["customers"] = Services(visible[0]._services.engine).shell.counts().customers
+        elif visible:  # the window on the reopened database: closed, until it is gone
+            seen.setdefault(
+                "customers", Services(visible[0]._services.engine).shell.counts().customers
+            )
             visible[0].close()
-            return
+        elif "customers" in seen:
+            return  # done: the last window closed, run_app returns
         QTimer.singleShot(50, drive)
 
     QTimer.singleShot(100, drive)
