@@ -185,42 +185,51 @@ def test_the_app_opens_the_restored_database_and_asks_for_a_sign_in_again(
         return services.auth.login("qianxp", PASSWORD)
 
     deadline = time.monotonic() + 30
-    windows: list[MainWindow] = []
+    first: list[object] = []  # the engine of the window the restore was started from
 
     def drive() -> None:
+        """One tick. Once the test failed or timed out, every tick closes whatever is
+        open (a ``quit`` while run_app is between its event loops would be lost), and
+        ticks stop once the test is over."""
+        if "over" in seen:
+            return
         try:
             step()
-        except Exception:  # a dead driver would leave the app running for ever
-            seen["error"] = traceback.format_exc()
-            QApplication.closeAllWindows()
-            QApplication.quit()
-
-    def step() -> None:
-        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-        visible = [w for w in shown if w.isVisible() and w not in windows]
+        except Exception:
+            seen.setdefault("error", traceback.format_exc())
         if time.monotonic() > deadline:
-            seen["timeout"] = [
-                type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()
-            ]
+            seen.setdefault("timeout", [type(w).__name__ for w in QApplication.topLevelWidgets()])
+        if "error" in seen or "timeout" in seen:
             QApplication.closeAllWindows()
             QApplication.quit()
-            return
-        if visible and not windows:  # the first window: restore from its panel
-            panel = visible[0].backups_panel
-            if panel.backup_button.isEnabled():
-                windows.append(visible[0])
-                panel.start_restore(backup)
-        elif visible:  # the window on the reopened database: closed, until it is gone
-            seen.setdefault(
-                "customers", Services(visible[0]._services.engine).shell.counts().customers
-            )
-            visible[0].close()
-        elif "customers" in seen:
-            return  # done: the last window closed, run_app returns
         QTimer.singleShot(50, drive)
 
+    def step() -> None:
+        visible = [  # this test's windows only: another test's could still be around
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow)
+            and w.isVisible()
+            and Path(w._services.engine.url.database or "") == path
+        ]
+        if not visible:
+            return
+        window = visible[0]
+        if not first:  # the first window: restore from its panel
+            panel = window.backups_panel
+            if panel.backup_button.isEnabled():
+                first.append(window._services.engine)
+                panel.start_restore(backup)
+        elif window._services.engine is not first[0]:  # the window on the restored file
+            seen.setdefault("customers", Services(window._services.engine).shell.counts().customers)
+            window.close()
+
     QTimer.singleShot(100, drive)
-    assert run_app(path, sign_in=sign_in) == 0
+    try:
+        status = run_app(path, sign_in=sign_in)
+    finally:
+        seen["over"] = True
+    assert status == 0
     assert "error" not in seen, seen["error"]
     assert "timeout" not in seen, f"still on screen: {seen['timeout']}"
     assert len(signed_in) == 2 and signed_in[0].engine is not signed_in[1].engine

@@ -310,3 +310,4 @@ def test_main_window_opens_one_window_per_account_and_closes_them(
     boxes.answer = QMessageBox.StandardButton.Cancel
     assert not main.close()
     assert window.isVisible() and main.isVisible()
+    main.hide()  # its close was refused: no main window of this test stays on screen
