@@ -9,14 +9,7 @@ opportunities, and the :mod:`.account_life` rows.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
-
-from pypinyin import Style
-from pypinyin.converter import UltimateConverter
-from pypinyin.core import Pinyin
 
 from kamdesk.domain.customers.churn import ChurnInputs, assess_churn
 from kamdesk.domain.customers.classification import Grade
@@ -59,52 +52,12 @@ ACCOUNT_TABLES = (
 STAGES = ("lead", "created", "assigned", "relationship", "negotiation", "won", "lost")
 STAGE_WEIGHTS = (20, 15, 15, 15, 15, 12, 8)
 PRODUCTS = {p.code: p for p in catalog.PRODUCTS}
-_IDEOGRAPHS = re.compile(r"^[\u4e00-\u9fff]+$")
-
-
-class _MemoConverter(UltimateConverter):
-    """pypinyin's converter for ``lazy_pinyin(..., v_to_u=False)``, remembering the
-    syllables of every word it converted: names are built from a small vocabulary, so
-    the same words come back thousands of times. pypinyin segments each name itself
-    (phrase dictionary, polyphones by context) before words reach the converter, so
-    the result is exactly ``lazy_pinyin``'s."""
-
-    def __init__(self) -> None:
-        super().__init__(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False)
-        self._memo: dict[tuple[Any, ...], list[list[str]]] = {}
-
-    def convert(
-        self,
-        words: str,
-        style: Style,
-        heteronym: bool,
-        errors: Callable[[str], str] | str,
-        strict: bool = True,
-        **kwargs: Any,
-    ) -> list[list[str]]:
-        key = (words, style, heteronym, errors, strict)
-        found = self._memo.get(key)
-        if found is None:
-            found = super().convert(words, style, heteronym, errors, strict, **kwargs)
-            self._memo[key] = found
-        return found
-
-
-_PINYIN = Pinyin(_MemoConverter())
 
 
 def search_keys(name: str) -> tuple[str, str]:
-    """:func:`pinyin_keys` of ``name``, with one pypinyin pass for all-Chinese names.
-
-    For a name of ideographs only, the initials are the first letters of the full
-    syllables (what ``pinyin_keys`` computes with a second pass); the demo tests
-    check the two agree on every generated name.
-    """
-    if not _IDEOGRAPHS.match(name):
-        keys = pinyin_keys(name)
-        return keys.full, keys.initials
-    syllables = [s for s in _PINYIN.lazy_pinyin(name, style=Style.NORMAL) if s]
-    return "".join(syllables), "".join(s[0] for s in syllables)
+    """:func:`pinyin_keys` of ``name`` as (full, initials)."""
+    keys = pinyin_keys(name)
+    return keys.full, keys.initials
 
 
 class AccountRows:
