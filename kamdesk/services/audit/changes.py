@@ -71,12 +71,11 @@ def row_change(obj: Synced, kind: str) -> chain.NewEntry | None:
             name = prop.columns[0].name
             if name in NOT_RECORDED:
                 continue
-            history = state.attrs[prop.key].history
             if kind == "create":
                 old, new = None, state.dict.get(prop.key)
                 if new is None:
                     continue
-            elif history.has_changes():
+            elif (history := state.attrs[prop.key].history).has_changes():
                 old = history.deleted[0] if history.deleted else None
                 new = history.added[0] if history.added else None
                 if name == "deleted_at" and old is None and new is not None:
