@@ -3,6 +3,7 @@ message boxes captured instead of shown, and the language put back afterwards.""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,6 +59,18 @@ def temporary_settings(tmp_path: Path) -> Iterator[Path]:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     yield folder
     QSettings.setDefaultFormat(before)
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_on_screen(qapp: Any) -> Iterator[None]:
+    """After each test, hide the top-level windows it left visible (ones it opened
+    without ``qtbot.addWidget``, or whose close was refused): a later test that looks
+    for "the visible main window" must find its own."""
+    yield
+    for widget in qapp.topLevelWidgets():
+        with contextlib.suppress(RuntimeError):  # deleted meanwhile
+            if widget.isVisible():
+                widget.hide()
 
 
 @pytest.fixture(autouse=True)
