@@ -25,11 +25,22 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
+from kamdesk.errors import KamdeskError, define
+from kamdesk.i18n import N_
 from kamdesk.services.actor import Actor
 from kamdesk.services.audit import events
 from kamdesk.services.customer_columns import Column, map_header
 from kamdesk.services.excel_guard import read_first_sheet
 from kamdesk.services.uow import read_session, write_session
+
+define(
+    {
+        "import.no_rows": N_(
+            "The sheet has headers but no rows to import: fill in one row per record below "
+            "the header row"
+        )
+    }
+)
 
 _Plan = TypeVar("_Plan")
 
@@ -135,6 +146,8 @@ def run_sheet_import(
     cancel: CancelCheck | None = None,
 ) -> ImportReport:
     """Check every row of ``path``; unless ``dry_run``, save all when all are fine.
+    A sheet without data rows is refused (``import.no_rows``): a dry run could not
+    call it clean, nor a commit successful.
 
     The caller checks the actor's right to import before calling.
     """
@@ -144,6 +157,8 @@ def run_sheet_import(
         SheetRow(number, {name: values[index] for name, index in found.items()}, values)
         for number, values in sheet.rows
     ]
+    if not rows:  # nothing would be committed: never a success
+        raise KamdeskError("import.no_rows")
     if dry_run:  # the same rows as the commit: the actor's
         with read_session(engine, actor=actor) as s:
             reports, _ = check(s, rows)

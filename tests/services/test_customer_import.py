@@ -200,6 +200,19 @@ def test_a_cancelled_commit_leaves_nothing(desk: Desk, tmp_path: Path) -> None:
     assert _customers(desk) == 0
 
 
+def test_a_sheet_with_headers_only_is_refused_not_reported_clean(
+    desk: Desk, tmp_path: Path
+) -> None:
+    write_template(tmp_path / "t.xlsx")  # headers and notes, no data rows
+    for dry_run in (True, False):
+        with pytest.raises(KamdeskError) as caught:
+            CustomerImportService(desk.engine).run(
+                tmp_path / "t.xlsx", desk.leader, dry_run=dry_run
+            )
+        assert caught.value.code == "import.no_rows" and "没有" in caught.value.message()
+    assert _customers(desk) == 0
+
+
 def test_the_template_imports_as_an_empty_sheet_of_known_columns(
     desk: Desk, tmp_path: Path
 ) -> None:
