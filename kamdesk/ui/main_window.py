@@ -510,7 +510,10 @@ class MainWindow(QMainWindow):
     # --- closing --------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.customer_files.close_all():
+        funnel = getattr(self, "funnel_page", None)
+        if not self.customer_files.close_all() or (
+            funnel is not None and not self._reopening and not funnel.may_close()
+        ):
             event.ignore()
             return
         visible = [h for h in self._runner.active_tasks() if h.dialog is not None]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QSpinBox, QTableView, QTableWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QSpinBox, QTableView, QTableWidget
 
 from kamdesk.db.models import Staff
 from kamdesk.domain.customers.funnel import ForecastPeriod, Stage
@@ -292,3 +292,29 @@ def test_the_page_sits_between_work_orders_and_reports(
     page = window.funnel_page
     assert page.header.title_label.text() == "漏斗与预测"
     assert page.visible_tabs() == [FUNNEL, MINE, ROLLUP]
+
+
+def test_closing_the_window_asks_before_unsaved_forecasts_are_dropped(
+    qtbot: Any,
+    desk: Desk,
+    services: Services,
+    runner: TaskRunner,
+    prefs: Preferences,
+    tmp_path: Path,
+    boxes: Boxes,
+) -> None:
+    services.shell.sign_in(desk.am)
+    window = show_main_window(qtbot, services, runner, prefs, tmp_path)
+    qtbot.waitUntil(lambda: not runner.active_tasks(), timeout=5000)
+    window.show_page(PAGE_INDEX["funnel"])
+    page = window.funnel_page
+    type_quantity(qtbot, page, "DIA", "12")
+
+    boxes.answer = QMessageBox.StandardButton.No
+    assert not window.close()  # kept: the typed quantity is still there to save
+    assert window.isVisible() and shown_quantity(page, "DIA") == "12"
+    assert page.tabs.currentWidget() is page.forecast_panel
+    assert any(kind == "question" and "未保存" in title for kind, title, _ in boxes.shown)
+
+    boxes.answer = QMessageBox.StandardButton.Yes
+    assert window.close()

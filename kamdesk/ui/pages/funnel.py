@@ -7,7 +7,8 @@ stubs. Everything is re-read whenever the page is shown (small queries, on the G
 thread like the work-order lists), except that forecast quantities typed but not saved
 are kept. Saving sends only the changed rows, one call each: rows saved before a
 refusal stay saved, the refused row and the ones after keep their unsaved values.
-Hazard: closing the window does not ask about unsaved forecast quantities.
+Closing the main window asks before unsaved forecast quantities are dropped
+(:meth:`FunnelPage.may_close`).
 """
 
 from __future__ import annotations
@@ -299,7 +300,7 @@ class ForecastPanel(QWidget):
         self._update_state()
 
     def _period_changed(self) -> None:
-        if self.has_changes() and not self._discard_ok():
+        if self.has_changes() and not self.discard_ok():
             if self._shown is not None:
                 self.period_row.blockSignals(True)
                 self.period_row.choose(*self._shown)
@@ -309,7 +310,8 @@ class ForecastPanel(QWidget):
         if actor is not None:
             self.reload(actor)
 
-    def _discard_ok(self) -> bool:
+    def discard_ok(self) -> bool:
+        """Ask whether the unsaved quantities may be dropped; True for yes."""
         answer = QMessageBox.question(
             self,
             tr("Unsaved forecasts"),
@@ -557,6 +559,14 @@ class FunnelPage(QWidget):
     def _set_parts(self, actor: Actor | None) -> None:
         self.tabs.setTabVisible(self.tabs.indexOf(self.forecast_panel), can_forecast(actor))
         self.tabs.setTabVisible(self.tabs.indexOf(self.rollup_panel), can_see_rollup(actor))
+
+    def may_close(self) -> bool:
+        """Whether the window may close: no forecast quantities are unsaved, or the user
+        chose to discard them (the page shows them first)."""
+        if not self.forecast_panel.has_changes():
+            return True
+        self.tabs.setCurrentWidget(self.forecast_panel)
+        return self.forecast_panel.discard_ok()
 
     def visible_tabs(self) -> list[str]:
         """The titles of the tabs this person sees, in order."""
