@@ -27,6 +27,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from openpyxl import load_workbook
 
@@ -312,6 +313,9 @@ def _sheet(columns: Any) -> Callable[[World], Path]:
         path = w.path.parent / f"sheet-{id(columns)}.xlsx"
         if not path.exists():
             write_template(path, columns)
+            book = openpyxl.load_workbook(path)
+            book.worksheets[0].append(["权限矩阵测试"])  # one row: an empty sheet is refused
+            book.save(path)
         return path
 
     return make
