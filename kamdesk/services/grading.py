@@ -46,7 +46,6 @@ from kamdesk.db.models import (
     GradingRuleSet,
     IndustryGroup,
     RevenueMonth,
-    Setting,
 )
 from kamdesk.domain.clock import local, utcnow
 from kamdesk.domain.customers.classification import (
@@ -63,6 +62,7 @@ from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.i18n import tr
 from kamdesk.services.actor import Actor
 from kamdesk.services.reason_json import reasons_from_json, reasons_to_json
+from kamdesk.services.redo_marks import due_mark, mark_done
 from kamdesk.services.uow import read_session, write_session
 
 PARTY_GOVERNMENT_MILITARY_GROUP = KeyAccountCategory.PARTY_GOVERNMENT_MILITARY.value
@@ -360,22 +360,15 @@ class GradingService:
         """Regrade every open account when the rules in force or the month changed since
         the last complete regrade (an HQ rule set published or come into force; a new
         month moves the billed months the spend is read from); ``None`` when not due.
-        The first call on a database only marks it: accounts are graded when written.
-
-        Guarantee: the mark of a complete regrade is written only after its last chunk,
-        so an interrupted one runs again in full at the next call.
+        The first call on a database only marks it: accounts are graded when written
+        (see :mod:`kamdesk.services.redo_marks`).
         """
         when = at or utcnow()
-        with write_session(self._engine) as s:
-            due = regrade_mark(s, when)
-            done = s.scalar(select(Setting.value).where(Setting.key == REGRADED_FOR))
-            if done is None:  # a new database: every account was graded when written
-                s.add(Setting(key=REGRADED_FOR, value=due))
-        if done in (None, due):
+        due = due_mark(self._engine, REGRADED_FOR, lambda s: regrade_mark(s, when))
+        if due is None:
             return None
         summary = self.regrade_all(at=when, progress=progress, cancel=cancel)
-        with write_session(self._engine) as s:
-            s.merge(Setting(key=REGRADED_FOR, value=due))
+        mark_done(self._engine, REGRADED_FOR, due)
         return summary
 
     def history(

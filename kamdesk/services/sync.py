@@ -162,9 +162,10 @@ class SyncService:
     def sync_now(
         self, progress: Progress | None = None, cancel: CancelCheck | None = None
     ) -> SyncReport:
-        """One sync round, then the regrade of every account when it is due (rules
-        published by HQ came into force, or a new month began:
-        :meth:`GradingService.regrade_if_due`), reported through the same progress.
+        """One sync round, then, through the same progress, the regrade of every
+        account when it is due (rules published by HQ came into force, or a new month
+        began: :meth:`GradingService.regrade_if_due`) and the running orders' deadlines
+        when HQ changed the calendar (:func:`refresh_deadlines`).
 
         Hazard: the first round of a month on a 100k-account desktop regrades them all
         (about 40 s) before it returns; the round's own work is already committed.

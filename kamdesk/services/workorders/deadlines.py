@@ -9,9 +9,9 @@ its cached issue time, promise and pauses, whenever the overrides differ from th
 of the last refresh (a fingerprint kept in ``settings``).
 
 Guarantees: only rows whose deadline moves are written, in chunks of :data:`CHUNK`
-orders per transaction; the fingerprint is stored only after the last chunk, so an
-interrupted refresh runs again in full. The first call on a database only stores the
-fingerprint (every deadline was computed with the calendar it has).
+orders per transaction; the fingerprint is kept as :mod:`kamdesk.services.redo_marks`
+keeps marks (an interrupted refresh runs again in full; the first call on a database
+only stores it: every deadline was computed with the calendar it has).
 
 Hazard: the new deadlines are written with Core statements, outside the sync capture:
 they follow from rows HQ sent (the overrides), and HQ's own copy of the order is
@@ -28,11 +28,12 @@ from datetime import datetime
 from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from kamdesk.db.models import CalendarOverride, ClockPause, Setting, WorkOrder
+from kamdesk.db.models import CalendarOverride, ClockPause, WorkOrder
 from kamdesk.domain.progress import CancelCheck, Progress, check_cancel
 from kamdesk.domain.sla import Pause, Promise, PromisedClock, SlaMode
 from kamdesk.domain.workorders.vocabulary import CLOCK_STATES
 from kamdesk.i18n import tr
+from kamdesk.services.redo_marks import due_mark, mark_done
 from kamdesk.services.uow import read_session, write_session
 from kamdesk.services.workorders.store import working_calendar
 
@@ -58,12 +59,8 @@ def refresh_deadlines(
 ) -> int | None:
     """Recompute the running orders' deadlines if the overrides changed since the last
     refresh; returns how many deadlines moved, ``None`` when nothing was due."""
-    with write_session(engine) as s:
-        fingerprint = calendar_fingerprint(s)
-        done = s.scalar(select(Setting.value).where(Setting.key == REFRESHED_FOR))
-        if done is None:
-            s.add(Setting(key=REFRESHED_FOR, value=fingerprint))
-    if done in (None, fingerprint):
+    fingerprint = due_mark(engine, REFRESHED_FOR, calendar_fingerprint)
+    if fingerprint is None:
         return None
     with read_session(engine) as s:
         ids = list(
@@ -81,8 +78,7 @@ def refresh_deadlines(
         if progress is not None:
             done_count = min(start + CHUNK, len(ids))
             progress(done_count, len(ids), tr("Recomputing deadlines of running orders"))
-    with write_session(engine) as s:
-        s.merge(Setting(key=REFRESHED_FOR, value=fingerprint))
+    mark_done(engine, REFRESHED_FOR, fingerprint)
     return moved
 
 
