@@ -250,19 +250,14 @@ class OrderWindow(QWidget):
         self.preview_dialog = dialog
         dialog.open()
 
-    def _record_print(self) -> bytes:
-        """Count one print of this order; the PDF carrying that count, 副本 and hash."""
-        out = BytesIO()
-        self._service.printing.print_pdf(self.order_id, out, actor=self._actor)
-        return out.getvalue()
-
     def print_order(self) -> None:
         """Ask for a printer, then record the print and print exactly the recorded PDF;
         cancelling records nothing, a failure to record prints nothing."""
         # imported here: QtPdf loads on the first print, not at start-up
-        from kamdesk.ui.workorders.print_preview import print_recorded
+        from kamdesk.ui.workorders.print_preview import print_recorded, recording
 
-        outcome = print_recorded(self, tr("Print"), [self._record_print])
+        record = recording(self._service.printing, self.order_id, self._actor)
+        outcome = print_recorded(self, tr("Print"), [record])
         if outcome is None:
             return
         if outcome.recorded:

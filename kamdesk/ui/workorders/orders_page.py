@@ -9,7 +9,6 @@ passes). Without an actor the personal lists are disabled and only "all orders" 
 from __future__ import annotations
 
 from dataclasses import replace
-from io import BytesIO
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -233,14 +232,15 @@ class OrdersPage(QWidget):
         exactly the recorded PDFs in one job (cancelling records nothing). When one
         fails to record, those recorded before it are printed and the rest are not."""
         # imported here: QtPdf loads on the first print, not at start-up
-        from kamdesk.ui.workorders.print_preview import print_recorded
+        from kamdesk.ui.workorders.print_preview import print_recorded, recording
 
         order_ids = self.selected_order_ids()
         title = tr("Print selected orders")
         if not order_ids:
             show_failure(self, title, KamdeskError("print.nothing_to_print"))
             return
-        records = [lambda oid=order_id: self._record_print(oid) for order_id in order_ids]
+        printing = self._service.printing
+        records = [recording(printing, order_id, self.actor) for order_id in order_ids]
         outcome = print_recorded(self, title, records)
         if outcome is None:
             return
@@ -254,9 +254,3 @@ class OrdersPage(QWidget):
                     total=len(order_ids),
                 )
             show_failure(self, title, outcome.error)
-
-    def _record_print(self, order_id: str) -> bytes:
-        """Count one print of ``order_id``; the PDF carrying that count, 副本 and hash."""
-        out = BytesIO()
-        self._service.printing.print_pdf(order_id, out, actor=self.actor)
-        return out.getvalue()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from io import BytesIO
 
 from PySide6.QtCore import (
     QBuffer,
@@ -40,6 +41,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from kamdesk.errors import KamdeskError, define
 from kamdesk.i18n import N_, tr
+from kamdesk.services.actor import Actor
+from kamdesk.services.workorders.printing import WorkOrderPrinting
 
 define(
     {
@@ -226,6 +229,20 @@ class PrintOutcome:
     recorded: int
     pages: int
     error: KamdeskError | None = None
+
+
+def recording(
+    printing: WorkOrderPrinting, order_id: str, actor: Actor | None
+) -> Callable[[], bytes]:
+    """A record step for :func:`print_recorded`: count one print of ``order_id`` and
+    return the PDF that carries that count, 副本 and hash."""
+
+    def record() -> bytes:
+        out = BytesIO()
+        printing.print_pdf(order_id, out, actor=actor)
+        return out.getvalue()
+
+    return record
 
 
 def print_recorded(
