@@ -280,8 +280,7 @@ def _read(
         if number % 1000 == 0:
             check_cancel(cancel)
             if progress is not None:
-                total = min(max(declared_rows, scanned_rows, number), MAX_ROWS + 1)
-                progress(number, max(total, number), sheet.title)
+                progress(number, max(declared_rows, scanned_rows, number), sheet.title)
         trimmed = tuple(values[:width]) + (None,) * (width - len(values))
         if any(_present(v) for v in trimmed):
             if len(found) >= MAX_ROWS:
