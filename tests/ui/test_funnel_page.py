@@ -4,6 +4,7 @@ industry manager's roll-up of the group — all read off the real widgets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from kamdesk.domain.customers.funnel import ForecastPeriod, Stage
 from kamdesk.services.actor import Actor
 from kamdesk.services.container import Services
 from kamdesk.services.uow import write_session
-from kamdesk.ui.main_window import PAGE_INDEX
+from kamdesk.ui.main_window import PAGE_INDEX, MainWindow
 from kamdesk.ui.pages.forecast_table import QUANTITY, STATE
 from kamdesk.ui.pages.funnel import FunnelPage
 from kamdesk.ui.preferences import Preferences
@@ -271,17 +272,25 @@ def test_the_industry_manager_sees_the_groups_numbers_in_the_roll_up(
     assert page.rollup_panel.empty_label.isVisible()
 
 
+@pytest.fixture()
+def main_window(
+    qtbot: Any, services: Services, runner: TaskRunner, prefs: Preferences, tmp_path: Path
+) -> Callable[[Actor], MainWindow]:
+    """The main window as ``actor`` sees it, its start-up tasks done."""
+
+    def show(actor: Actor) -> MainWindow:
+        services.shell.sign_in(actor)
+        window = show_main_window(qtbot, services, runner, prefs, tmp_path)
+        qtbot.waitUntil(lambda: not runner.active_tasks(), timeout=5000)
+        return window
+
+    return show
+
+
 def test_the_page_sits_between_work_orders_and_reports(
-    qtbot: Any,
-    desk: Desk,
-    services: Services,
-    runner: TaskRunner,
-    prefs: Preferences,
-    tmp_path: Path,
+    qtbot: Any, desk: Desk, main_window: Callable[[Actor], MainWindow]
 ) -> None:
-    services.shell.sign_in(desk.manager)
-    window = show_main_window(qtbot, services, runner, prefs, tmp_path)
-    qtbot.waitUntil(lambda: not runner.active_tasks(), timeout=5000)
+    window = main_window(desk.manager)
     funnel = PAGE_INDEX["funnel"]
     assert PAGE_INDEX["workorders"] < funnel < PAGE_INDEX["reports"]
     assert window.navigation.item(funnel).text() == "漏斗与预测"
@@ -295,17 +304,9 @@ def test_the_page_sits_between_work_orders_and_reports(
 
 
 def test_closing_the_window_asks_before_unsaved_forecasts_are_dropped(
-    qtbot: Any,
-    desk: Desk,
-    services: Services,
-    runner: TaskRunner,
-    prefs: Preferences,
-    tmp_path: Path,
-    boxes: Boxes,
+    qtbot: Any, desk: Desk, main_window: Callable[[Actor], MainWindow], boxes: Boxes
 ) -> None:
-    services.shell.sign_in(desk.am)
-    window = show_main_window(qtbot, services, runner, prefs, tmp_path)
-    qtbot.waitUntil(lambda: not runner.active_tasks(), timeout=5000)
+    window = main_window(desk.am)
     window.show_page(PAGE_INDEX["funnel"])
     page = window.funnel_page
     type_quantity(qtbot, page, "DIA", "12")
