@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -33,10 +31,7 @@ from kamdesk.services.workorders import OrderScope
 from kamdesk.services.workorders.printing import WorkOrderPrinting
 from kamdesk.ui.workorders import print_preview
 from kamdesk.ui.workorders.orders_page import OrdersPage
-
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftotext") is None, reason="poppler-utils not installed"
-)
+from tests.reports.conftest import needs_poppler, pages_text
 
 
 @pytest.fixture()
@@ -122,10 +117,7 @@ def print_entries(services: Services) -> list[tuple[str, dict[str, Any]]]:
 def text_of(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "painted.pdf"
     path.write_bytes(pdf)
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    ).stdout.decode("utf-8")
-    return re.sub(r"\s+", "", out)
+    return re.sub(r"\s+", "", "".join(pages_text(path)))
 
 
 def open_first_order(qtbot: Any, services: Services) -> tuple[OrdersPage, Any]:
