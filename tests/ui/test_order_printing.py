@@ -8,7 +8,6 @@ recording and the painting are the app's own.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -31,7 +30,7 @@ from kamdesk.services.workorders import OrderScope
 from kamdesk.services.workorders.printing import WorkOrderPrinting
 from kamdesk.ui.workorders import print_preview
 from kamdesk.ui.workorders.orders_page import OrdersPage
-from tests.reports.conftest import needs_poppler, pages_text
+from tests.reports.conftest import needs_poppler, pages_text, squeeze
 
 
 @pytest.fixture()
@@ -117,7 +116,7 @@ def print_entries(services: Services) -> list[tuple[str, dict[str, Any]]]:
 def text_of(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "painted.pdf"
     path.write_bytes(pdf)
-    return re.sub(r"\s+", "", "".join(pages_text(path)))
+    return squeeze("".join(pages_text(path)))
 
 
 def open_first_order(qtbot: Any, services: Services) -> tuple[OrdersPage, Any]:
